@@ -1,0 +1,1 @@
+"""Benchmarks of the core, run by `menjin bench`."""

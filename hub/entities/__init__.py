@@ -1,0 +1,1 @@
+"""The entity model: base Entity, per-domain components and the built-in domains."""
