@@ -27,11 +27,17 @@ async def async_load_config(hub: Hub) -> LoadedConfig:
 
 
 async def async_from_config_dir(
-    config_dir: Path | str, config: LoadedConfig | None = None
+    config_dir: Path | str, config: LoadedConfig | None = None, handle_signals: bool = False
 ) -> tuple[Hub, dict[str, SetupResult]]:
-    """Create a Hub, set up every configured integration and start it."""
+    """Create a Hub, set up every configured integration and start it.
+
+    With `handle_signals`, SIGINT/SIGTERM stop the hub gracefully from the very
+    start, so a stop request during a slow setup is honoured too.
+    """
     started = time.monotonic()
     hub = Hub(config_dir)
+    if handle_signals:
+        hub.async_register_signal_handlers()
     if config is None:
         config = await async_load_config(hub)
     else:

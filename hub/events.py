@@ -221,7 +221,7 @@ class EventBus:
         self,
         event_type: str,
         event_filter: EventFilter | None = None,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - callers think in "wait at most"
     ) -> Event:
         """Wait for the next matching event; raise TimeoutError after `timeout`."""
         future: asyncio.Future[Event] = self._loop.create_future()

@@ -23,12 +23,9 @@ def configure_logging(section: dict[str, Any] | None, verbose: bool = False) -> 
     root = logging.getLogger()
     fmt = section.get("format", DEFAULT_FORMAT)
     if not root.handlers:
-        handler = logging.StreamHandler()
+        root.addHandler(logging.StreamHandler())
+    for handler in root.handlers:
         handler.setFormatter(logging.Formatter(fmt))
-        root.addHandler(handler)
-    else:
-        for handler in root.handlers:
-            handler.setFormatter(logging.Formatter(fmt))
     root.setLevel(logging.DEBUG if verbose else level_of(section.get("default", "info")))
     for name, level in section.get("logs", {}).items():
         logging.getLogger(name).setLevel(level_of(level))

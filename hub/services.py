@@ -124,11 +124,11 @@ class ServiceRegistry:
         if not entry.is_coroutine:
             return entry.handler(call)
         if blocking:
-            return await entry.handler(call)  # type: ignore[misc]
+            return await entry.handler(call)
         return self._create_task(self._run_detached(call, entry), f"service {domain}.{service}")
 
     async def _run_detached(self, call: ServiceCall, entry: Service) -> None:
         try:
-            await entry.handler(call)  # type: ignore[misc]
+            await entry.handler(call)
         except Exception:
             _LOGGER.exception("Error running %s.%s", call.domain, call.service)

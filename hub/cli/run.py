@@ -37,6 +37,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _async_run(args: argparse.Namespace, config: Any) -> int:
-    hub, _results = await async_from_config_dir(args.config, config)
-    hub.async_register_signal_handlers()
+    hub, _results = await async_from_config_dir(args.config, config, handle_signals=True)
     return await hub.async_wait_stopped()

@@ -129,6 +129,7 @@ def load_config_dir(config_dir: Path) -> LoadedConfig:
         return result
     for domain in result.setup_order:
         _validate_section(domain, raw.get(domain), result, raw)
+    result.issues.sort(key=lambda issue: (str(issue.file or ""), issue.line or 0))
     return result
 
 

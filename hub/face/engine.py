@@ -1,0 +1,247 @@
+"""The face engine: models loaded once, every stage callable from worker threads.
+
+`FaceEngine` is blocking and thread-safe (onnxruntime sessions allow concurrent
+`run`; the gallery has its own lock). The hub never calls it on its event loop:
+it uses `AsyncFaceEngine`, which runs these methods in an executor.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from .align import align_face
+from .config import FaceEngineConfig
+from .const import STATUS_UNAVAILABLE
+from .detect import YuNetDetector, map_face_back, portrait_canvas
+from .embed import Embedding, SFaceEmbedder
+from .errors import ModelLoadError
+from .imageio import Frame, decode_image, ensure_bgr8, read_image
+from .liveness import LivenessModel
+from .mask import MaskModel
+from .models import ModelSet, resolve_models
+from .onnx_tools import cache_dir, create_session, load_recogniser_bytes
+from .quality import QualityConfig, assess_quality
+from .results import (
+    EnrolmentResult,
+    Face,
+    FaceAnalysis,
+    LivenessResult,
+    MaskResult,
+    MatchResult,
+    QualityVerdict,
+    VerifyResult,
+)
+from .gallery import Gallery
+
+_LOGGER = logging.getLogger(__name__)
+
+ImageInput = bytes | Path | npt.NDArray[np.generic]
+
+# Images whose longer side is at most this are treated as possible tight crops
+# (ID-card chip photos, passport scans): retried on a padded canvas if no face.
+PORTRAIT_MAX_SIDE = 400
+
+
+def to_frame(image: ImageInput) -> Frame:
+    """Accept encoded bytes, a path or an array; return a safe 8-bit BGR frame."""
+    if isinstance(image, bytes):
+        return decode_image(image)
+    if isinstance(image, Path):
+        return read_image(image)
+    return ensure_bgr8(image)
+
+
+class FaceEngine:
+    """Detection, quality, liveness, mask, alignment, embedding and 1:N matching."""
+
+    def __init__(
+        self, config: FaceEngineConfig | None = None, models: ModelSet | None = None
+    ) -> None:
+        """Resolve and load every model once; raises with the fix if one is missing."""
+        self.config = config or FaceEngineConfig()
+        self.models = models or resolve_models(self.config.model_dir)
+        threads = self.config.intra_op_threads
+        self._detector = YuNetDetector(
+            create_session(self.models.detector.path, threads, "detector"), self.config.detector
+        )
+        self._embedder = SFaceEmbedder(self._recogniser_session(threads))
+        self._liveness: LivenessModel | None = None
+        if self.models.liveness is not None:
+            self._liveness = LivenessModel(
+                create_session(self.models.liveness.path, threads, "liveness"),
+                self.config.liveness_threshold,
+            )
+        self._mask: MaskModel | None = None
+        if self.models.mask is not None:
+            self._mask = MaskModel(
+                create_session(self.models.mask.path, threads, "mask"),
+                self.config.mask_threshold,
+                self.config.mask_uncertain_band,
+            )
+        self.gallery = Gallery(self.config.gallery_capacity, threads)
+        _LOGGER.debug(
+            "Face engine ready: detector %s, recogniser %s, liveness %s, mask %s",
+            self.models.detector.path.name,
+            self.models.recogniser.path.name,
+            "yes" if self._liveness else "unavailable",
+            "yes" if self._mask else "unavailable",
+        )
+
+    def _recogniser_session(self, threads: int):  # type: ignore[no-untyped-def]
+        model = self.models.recogniser
+        data = load_recogniser_bytes(model.path, model.sha256, fp32=self.config.fp32_recogniser)
+        try:
+            return create_session(data, threads, "recogniser")
+        except ModelLoadError:
+            if not self.config.fp32_recogniser:
+                raise
+            # A damaged cache entry: derive again rather than fail.
+            _LOGGER.warning("Cached recogniser in %s is unusable; deriving again", cache_dir())
+            for stale in cache_dir().glob(f"sface_fp32_{model.sha256[:16]}_*.onnx"):
+                stale.unlink(missing_ok=True)
+            data = load_recogniser_bytes(model.path, model.sha256, fp32=True)
+            return create_session(data, threads, "recogniser")
+
+    @property
+    def liveness_available(self) -> bool:
+        """False when no liveness model was found."""
+        return self._liveness is not None
+
+    @property
+    def mask_available(self) -> bool:
+        """False when no mask model was found."""
+        return self._mask is not None
+
+    # -- single stages -------------------------------------------------------------
+
+    def detect(self, image: ImageInput) -> list[Face]:
+        """All faces in a frame, best first."""
+        return self._detector.detect(to_frame(image))
+
+    def detect_in_portrait(self, image: ImageInput, target: int = 320) -> list[Face]:
+        """Detect on a tight crop (ORL photo, ID-card chip photo) by padding it first.
+
+        Coordinates are returned in the original crop's pixels.
+        """
+        frame = to_frame(image)
+        canvas, scale, left, top = portrait_canvas(frame, target)
+        return [map_face_back(face, scale, left, top) for face in self._detector.detect(canvas)]
+
+    def find_faces(self, image: ImageInput) -> list[Face]:
+        """Detect, retrying small images as portraits: for enrolment photos and ID cards."""
+        frame = to_frame(image)
+        faces = self._detector.detect(frame)
+        if not faces and max(frame.shape[:2]) <= PORTRAIT_MAX_SIDE:
+            faces = self.detect_in_portrait(frame)
+        return faces
+
+    def align(self, image: ImageInput, face: Face) -> Frame:
+        """The 112x112 aligned crop of a face."""
+        return align_face(to_frame(image), face)
+
+    def quality(
+        self, image: ImageInput, face: Face, config: QualityConfig | None = None
+    ) -> QualityVerdict:
+        """Quality verdict with reasons (gate limits unless `config` is given)."""
+        frame = to_frame(image)
+        return assess_quality(face, align_face(frame, face), config or self.config.quality)
+
+    def liveness(self, image: ImageInput, face: Face) -> LivenessResult:
+        """Liveness score and verdict, or status "unavailable" without the model."""
+        if self._liveness is None:
+            return LivenessResult(STATUS_UNAVAILABLE, reason="no liveness model installed")
+        return self._liveness.check(to_frame(image), face.box)
+
+    def mask(self, image: ImageInput, face: Face) -> MaskResult:
+        """Mask verdict, or status "unavailable" without the model."""
+        if self._mask is None:
+            return MaskResult(STATUS_UNAVAILABLE, reason="no mask model installed")
+        return self._mask.check(to_frame(image), face.box)
+
+    def embed(self, image: ImageInput, face: Face) -> Embedding:
+        """L2-normalised 128-d embedding of one face."""
+        return self._embedder.embed_aligned([align_face(to_frame(image), face)])[0]
+
+    def embed_many(self, items: Sequence[tuple[ImageInput, Face]]) -> npt.NDArray[np.float32]:
+        """Embed several faces in one batch (enrolment, evaluation)."""
+        crops = [align_face(to_frame(image), face) for image, face in items]
+        return self._embedder.embed_aligned(crops)
+
+    def embed_aligned(self, crops: Sequence[Frame]) -> npt.NDArray[np.float32]:
+        """Embed crops that are already aligned to the 112x112 template."""
+        return self._embedder.embed_aligned(crops)
+
+    # -- the pipeline --------------------------------------------------------------
+
+    def analyse_face(self, frame: Frame, face: Face, *, match: bool = True) -> FaceAnalysis:
+        """Run every stage on one detected face of a frame."""
+        aligned = align_face(frame, face)
+        quality = assess_quality(face, aligned, self.config.quality)
+        liveness = self.liveness(frame, face)
+        mask = self.mask(frame, face)
+        result: MatchResult | None = None
+        if match:
+            threshold = (
+                self.config.masked_match_threshold if mask.masked else self.config.match_threshold
+            )
+            if self.config.gate_on_quality and not quality.ok:
+                result = MatchResult(
+                    "skipped", None, None, threshold, self.config.match_margin, (),
+                    "poor quality: " + "; ".join(quality.reasons),
+                )
+            else:
+                embedding = self._embedder.embed_aligned([aligned])[0]
+                result = self.gallery.identify(
+                    embedding, threshold, self.config.match_margin, self.config.top_k
+                )
+        return FaceAnalysis(face, quality, liveness, mask, result)
+
+    def identify(self, image: ImageInput) -> list[FaceAnalysis]:
+        """Every face in the frame with quality, liveness, mask and its 1:N match."""
+        frame = to_frame(image)
+        return [self.analyse_face(frame, face) for face in self._detector.detect(frame)]
+
+    def identify_embedding(self, embedding: Embedding, *, masked: bool = False) -> MatchResult:
+        """1:N match of an embedding computed elsewhere."""
+        threshold = self.config.masked_match_threshold if masked else self.config.match_threshold
+        return self.gallery.identify(
+            embedding, threshold, self.config.match_margin, self.config.top_k
+        )
+
+    def verify_embeddings(
+        self, first: Embedding, second: Embedding, *, masked: bool = False
+    ) -> VerifyResult:
+        """1:1 decision between two embeddings (cosine score and threshold)."""
+        threshold = self.config.masked_match_threshold if masked else self.config.match_threshold
+        score = float(np.dot(first, second))
+        return VerifyResult(score >= threshold, score, threshold)
+
+    def verify(self, first: ImageInput, second: ImageInput) -> VerifyResult:
+        """1:1: is the largest face in `first` (e.g. an ID-card photo) the one in `second`?"""
+        embeddings: list[Embedding] = []
+        for name, image in (("first", first), ("second", second)):
+            frame = to_frame(image)
+            faces = self.find_faces(frame)
+            if not faces:
+                threshold = self.config.match_threshold
+                return VerifyResult(False, 0.0, threshold, f"no face in the {name} image")
+            largest = max(faces, key=lambda f: f.box.width * f.box.height)
+            embeddings.append(self._embedder.embed_aligned([align_face(frame, largest)])[0])
+        return self.verify_embeddings(embeddings[0], embeddings[1])
+
+    def enrol(
+        self, person_id: str, images: Sequence[ImageInput], *, replace: bool = False
+    ) -> EnrolmentResult:
+        """Enrol a person from photos, refusing bad ones with reasons (see `enrol.py`)."""
+        from .enrol import enrol_person  # local: enrol imports this module's types
+
+        return enrol_person(self, person_id, images, replace=replace)
+
+    def remove(self, person_id: str) -> bool:
+        """Forget every embedding of a person (erasure on request)."""
+        return self.gallery.remove(person_id)
