@@ -42,3 +42,12 @@ CONFIG_FILE: Final = "configuration.yaml"
 SECRETS_FILE: Final = "secrets.yaml"
 CUSTOM_INTEGRATIONS_DIR: Final = "custom_integrations"
 STORAGE_DIR: Final = ".storage"
+
+# Gate events: the spine of the data flow (see DESIGN.md).
+EVENT_FACE_RECOGNIZED: Final = "face_recognized"
+EVENT_FACE_UNKNOWN: Final = "face_unknown"
+EVENT_CREDENTIAL_PRESENTED: Final = "credential_presented"
+EVENT_ID_CARD_READ: Final = "id_card_read"
+EVENT_GATE_PASSAGE: Final = "gate_passage"
+EVENT_ACCESS_DECISION: Final = "access_decision"
+EVENT_AUTOMATION_TRIGGERED: Final = "automation_triggered"

@@ -43,6 +43,8 @@ MANIFEST_SCHEMA = vol.Schema(
         vol.Optional("zeroconf", default=[]): [vol.Any(str, dict)],
         vol.Optional("mqtt", default=[]): [str],
         vol.Optional("modbus", default=[]): [dict],
+        vol.Optional("triggers", default=[]): [str],
+        vol.Optional("conditions", default=[]): [str],
         vol.Optional("documentation"): str,
         vol.Optional("codeowners", default=[]): [str],
         vol.Optional("quality_scale"): str,
@@ -64,6 +66,8 @@ class Manifest:
     zeroconf: tuple[Any, ...] = ()
     mqtt: tuple[str, ...] = ()
     modbus: tuple[dict[str, Any], ...] = ()
+    triggers: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
 
     @classmethod
     def from_file(cls, path: Path) -> Manifest:
@@ -92,6 +96,8 @@ class Manifest:
             zeroconf=tuple(data["zeroconf"]),
             mqtt=tuple(data["mqtt"]),
             modbus=tuple(data["modbus"]),
+            triggers=tuple(data["triggers"]),
+            conditions=tuple(data["conditions"]),
         )
 
 

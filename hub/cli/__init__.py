@@ -23,7 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-config": ("hub.cli.check_config", "validate the configuration and exit"),
     "models": ("hub.cli.models", "list the face models found, with hashes and licences"),
     "eval": ("hub.cli.eval", "measure face, liveness and mask accuracy on a dataset"),
+    "trace": ("hub.cli.trace", "show the recorded runs of an automation"),
     "bench": ("hub.cli.bench", "run a benchmark and print its numbers"),
+    "emulate": ("hub.cli.emulate", "run an emulated device on loopback"),
+    "devices": ("hub.cli.devices", "list, confirm or ignore discovered devices"),
 }
 
 # Modules that provide `menjin bench <target>` targets.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from hub.cli.common import add_config_argument, print_issues
@@ -21,6 +22,8 @@ def register(subparsers: Any) -> None:
 def check_config(args: argparse.Namespace) -> int:
     """Load and validate everything; print every problem found."""
     config = load_config_dir(args.config)
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if config.issues:
         print_issues(config.issues)
         return 1

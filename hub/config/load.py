@@ -46,6 +46,21 @@ class LoadedConfig:
     setup_order: list[str]
     catalog: IntegrationCatalog
     issues: list[ConfigIssue] = field(default_factory=list)
+    warnings: list[ConfigIssue] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ValidationContext:
+    """What an integration's `validate_config(value, context)` may need beyond the value.
+
+    Integrations whose config refers to other files (blueprints) or to what
+    other integrations provide (trigger and condition platforms) implement
+    `validate_config` instead of a plain `CONFIG_SCHEMA`.
+    """
+
+    config_dir: Path
+    catalog: IntegrationCatalog
+    warnings: list[str] = field(default_factory=list)
 
 
 def issues_from_invalid(err: vol.Invalid, section: str, value: Any) -> list[ConfigIssue]:
@@ -77,7 +92,7 @@ def _issue_at(error: vol.Invalid, section: str, value: Any) -> ConfigIssue | Non
         message = f"unknown option '{error.path[-1]}'"
     elif error.path and node is not value and not isinstance(node, dict | list):
         got = _got(node)
-        if got not in message:
+        if str(node) not in message:
             message = f"{message}, got {got}"
     return ConfigIssue(message, file, line, path)
 
@@ -189,13 +204,18 @@ def _validate_section(
             file, line, domain,
         ))
         return
+    validate = getattr(component, "validate_config", None)
     schema = getattr(component, "CONFIG_SCHEMA", None)
     if value is None:
         value = NodeDict()
-    if schema is None:
-        result.sections[domain] = value
-        return
+    context = ValidationContext(result.config_dir, result.catalog)
     try:
-        result.sections[domain] = schema(value)
+        if validate is not None:
+            result.sections[domain] = validate(value, context)
+        elif schema is not None:
+            result.sections[domain] = schema(value)
+        else:
+            result.sections[domain] = value
     except vol.Invalid as err:
         result.issues.extend(issues_from_invalid(err, domain, value))
+    result.warnings.extend(ConfigIssue(text, file, line, domain) for text in context.warnings)

@@ -64,6 +64,7 @@ class Input:
     """A `!input name` reference inside a blueprint, resolved when it is used."""
 
     name: str
+    line: int | None = None
 
 
 class MissingSecret(str):
@@ -238,7 +239,7 @@ def _env_var(loader: _Loader, node: yaml.Node) -> str:
 
 
 def _input(loader: _Loader, node: yaml.Node) -> Input:
-    return Input(_scalar(loader, node, "!input"))
+    return Input(_scalar(loader, node, "!input"), _mark_line(node))
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

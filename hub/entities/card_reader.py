@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from hub.const import EVENT_CREDENTIAL_PRESENTED, EVENT_ID_CARD_READ
 from hub.context import Context
 from hub.entities.component import EntityService
 from hub.entities.entity import Entity
 
 DOMAIN = "card_reader"
-EVENT_CREDENTIAL_PRESENTED = "credential_presented"
-EVENT_ID_CARD_READ = "id_card_read"
+__all__ = ["EVENT_CREDENTIAL_PRESENTED", "EVENT_ID_CARD_READ", "CardReaderEntity"]
 CREDENTIAL_TYPES = ("card", "qr", "pin")
 SERVICES: tuple[EntityService, ...] = ()
 

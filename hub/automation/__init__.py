@@ -1,0 +1,1 @@
+"""Automations: triggers, conditions and actions, written in YAML or from blueprints."""

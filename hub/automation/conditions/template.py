@@ -1,0 +1,48 @@
+"""`condition: template`: a Jinja2 expression that renders true."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import voluptuous as vol
+
+import hub.config.validation as cv
+from hub.automation.conditions import Check, ConditionBuilder, ConditionResult
+from hub.template import Template, TemplateError
+
+if TYPE_CHECKING:
+    from hub.core import Hub
+
+
+def _compiles(value: Any) -> str:
+    text = cv.string(value)
+    try:
+        Template(text)
+    except TemplateError as err:
+        raise vol.Invalid(str(err)) from err
+    return text
+
+
+CONDITION_SCHEMA = vol.Schema(
+    {
+        vol.Required("condition"): "template",
+        vol.Required("value_template"): _compiles,
+        vol.Optional("alias"): str,
+    }
+)
+
+
+def build(hub: Hub, config: dict[str, Any], builder: ConditionBuilder) -> Check:
+    """Render the template; a render error fails the condition with its reason."""
+    template = Template(config["value_template"], hub)
+    label = config.get("alias") or config["value_template"]
+
+    async def check(variables: Mapping[str, Any]) -> ConditionResult:
+        try:
+            ok = template.render_bool(variables)
+        except TemplateError as err:
+            return ConditionResult(False, f"{label}: {err}", "template")
+        return ConditionResult(ok, f"{label} is {'true' if ok else 'false'}", "template")
+
+    return check
