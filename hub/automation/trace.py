@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hub.context import Context
+from hub.redact import redact
 
 TRACES_DIR = "traces"
 
@@ -80,7 +81,7 @@ class Trace:
             "automation": self.automation_id,
             "run_id": self.run_id,
             "context": self.context.as_dict(),
-            "trigger": _printable(self.trigger),
+            "trigger": redact(self.trigger),
             "started": self.started,
             "finished": self.finished,
             "duration_ms": None if self.finished is None
@@ -89,23 +90,6 @@ class Trace:
             "reason": self.reason,
             "steps": [step.as_dict() for step in self.steps],
         }
-
-
-# Trigger data that must never land in a trace file (raw credentials, images).
-_SECRET_KEYS = frozenset({"value", "pin", "photo", "image", "embedding", "frame"})
-
-
-def _printable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: ("<redacted>" if key in _SECRET_KEYS else _printable(item))
-            for key, item in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [_printable(item) for item in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
 
 
 class TraceStore:

@@ -24,15 +24,25 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "models": ("hub.cli.models", "list the face models found, with hashes and licences"),
     "eval": ("hub.cli.eval", "measure face, liveness and mask accuracy on a dataset"),
     "trace": ("hub.cli.trace", "show the recorded runs of an automation"),
+    "auth": ("hub.cli.auth", "create users and access tokens"),
     "bench": ("hub.cli.bench", "run a benchmark and print its numbers"),
     "emulate": ("hub.cli.emulate", "run an emulated device on loopback"),
     "devices": ("hub.cli.devices", "list, confirm or ignore discovered devices"),
+    "people": ("hub.cli.people", "add, list, show, suspend and remove people"),
+    "enroll": ("hub.cli.enroll", "enrol faces from photos (consent required)"),
+    "consent": ("hub.cli.consent", "record or withdraw a person's consent"),
+    "export": ("hub.cli.export", "export everything held about one person (JSON)"),
+    "erase": ("hub.cli.erase", "erase everything held about one person"),
+    "retention": ("hub.cli.retention", "delete data whose retention period is over"),
+    "pipia": ("hub.cli.pipia", "write the personal-information impact assessment"),
+    "audit": ("hub.cli.audit", "verify or read the audit log"),
 }
 
 # Modules that provide `menjin bench <target>` targets.
 BENCH_MODULES = (
     "hub.bench.bus",
     "hub.face.bench",
+    "hub.bench.storage",
 )
 
 

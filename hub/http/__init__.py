@@ -1,0 +1,1 @@
+"""The HTTP and WebSocket API and the web UI, served by aiohttp."""
