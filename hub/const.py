@@ -51,3 +51,6 @@ EVENT_ID_CARD_READ: Final = "id_card_read"
 EVENT_GATE_PASSAGE: Final = "gate_passage"
 EVENT_ACCESS_DECISION: Final = "access_decision"
 EVENT_AUTOMATION_TRIGGERED: Final = "automation_triggered"
+# A presented card/QR/PIN resolved to a person (or not) by the access integration.
+EVENT_CREDENTIAL_RECOGNIZED: Final = "credential_recognized"
+EVENT_CREDENTIAL_UNKNOWN: Final = "credential_unknown"

@@ -130,6 +130,7 @@ class ScriptRunner:
         for index, option in enumerate(action["choose"]):
             check = self.conditions.build_all(self.hub, option["conditions"])
             result = await check(self.variables)
+            self.variables["condition"] = result.as_variable()
             if result.ok:
                 await self.run_sequence(option["sequence"], f"{path}/choose/{index}/sequence")
                 return {"chosen": index, "reason": result.reason}
@@ -140,6 +141,7 @@ class ScriptRunner:
 
     async def _run_if(self, action: dict[str, Any], path: str) -> dict[str, Any]:
         result = await self.conditions.build_all(self.hub, action["if"])(self.variables)
+        self.variables["condition"] = result.as_variable()
         branch = "then" if result.ok else "else"
         if branch in action:
             await self.run_sequence(action[branch], f"{path}/{branch}")

@@ -147,6 +147,7 @@ class GateWatcher:
         return {
             "gate": self.options.gate,
             "direction": self.options.direction,
+            "credential": "face",
             "camera": self.options.camera,
             "track_id": decision.track_id,
             "score": decision.best_score,

@@ -33,6 +33,17 @@ class ConditionResult:
     condition: str
     details: list[ConditionResult] = field(default_factory=list)
 
+    def failed_reasons(self) -> list[str]:
+        """Every reason a condition failed, from the innermost failing conditions."""
+        if self.ok:
+            return []
+        inner = [reason for item in self.details for reason in item.failed_reasons()]
+        return inner or [self.reason]
+
+    def as_variable(self) -> dict[str, Any]:
+        """What `if`/`choose` leave in the `condition` variable for the next actions."""
+        return {"ok": self.ok, "reason": self.reason, "reasons": self.failed_reasons()}
+
     def as_dict(self) -> dict[str, Any]:
         """Serialisable form for traces."""
         return {
@@ -95,16 +106,18 @@ class ConditionBuilder:
         return check
 
     def build_all(self, hub: Hub, configs: list[dict[str, Any]]) -> Check:
-        """One check that passes when every condition passes (stops at the first failure)."""
+        """One check that passes when every condition passes.
+
+        Every condition is evaluated, not just up to the first failure, so a
+        denial lists all its reasons ("fever" *and* "no mask").
+        """
         checks = [self.build(hub, config) for config in configs]
 
         async def check_all(variables: Mapping[str, Any]) -> ConditionResult:
-            details = []
-            for check in checks:
-                result = await check(variables)
-                details.append(result)
-                if not result.ok:
-                    return ConditionResult(False, result.reason, "and", details)
+            details = [await check(variables) for check in checks]
+            failed = [result.reason for result in details if not result.ok]
+            if failed:
+                return ConditionResult(False, "; ".join(failed), "and", details)
             return ConditionResult(True, "all conditions passed", "and", details)
 
         return check_all
