@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import onnxruntime as ort
 
 from .align import align_face
 from .config import FaceEngineConfig
@@ -20,6 +21,7 @@ from .const import STATUS_UNAVAILABLE
 from .detect import YuNetDetector, map_face_back, portrait_canvas
 from .embed import Embedding, SFaceEmbedder
 from .errors import ModelLoadError
+from .gallery import Gallery
 from .imageio import Frame, decode_image, ensure_bgr8, read_image
 from .liveness import LivenessModel
 from .mask import MaskModel
@@ -36,7 +38,6 @@ from .results import (
     QualityVerdict,
     VerifyResult,
 )
-from .gallery import Gallery
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class FaceEngine:
             "yes" if self._mask else "unavailable",
         )
 
-    def _recogniser_session(self, threads: int):  # type: ignore[no-untyped-def]
+    def _recogniser_session(self, threads: int) -> ort.InferenceSession:
         model = self.models.recogniser
         data = load_recogniser_bytes(model.path, model.sha256, fp32=self.config.fp32_recogniser)
         try:
@@ -165,7 +166,8 @@ class FaceEngine:
 
     def embed(self, image: ImageInput, face: Face) -> Embedding:
         """L2-normalised 128-d embedding of one face."""
-        return self._embedder.embed_aligned([align_face(to_frame(image), face)])[0]
+        vectors = self._embedder.embed_aligned([align_face(to_frame(image), face)])
+        return np.asarray(vectors[0], dtype=np.float32)
 
     def embed_many(self, items: Sequence[tuple[ImageInput, Face]]) -> npt.NDArray[np.float32]:
         """Embed several faces in one batch (enrolment, evaluation)."""

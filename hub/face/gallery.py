@@ -227,15 +227,18 @@ class Gallery:
                 return np.zeros((0, EMBEDDING_DIM), np.float32)
             mask = self._slot_of_row[: self._count] == slot
             rows = self._rows[: self._count][mask].astype(np.float32)
-            return rows * self._inv[: self._count][mask]
+            return np.asarray(rows * self._inv[: self._count][mask], dtype=np.float32)
 
     # -- search --------------------------------------------------------------------
 
     def _get_session(self) -> ort.InferenceSession:
         if self._session is None:
+            options = session_options(self._threads)
+            # A query is one short call where thread wake-up latency dominates:
+            # spinning workers measured ~25% faster at N=100k (unlike the models).
+            options.add_session_config_entry("session.intra_op.allow_spinning", "1")
             self._session = ort.InferenceSession(
-                _search_graph(), session_options(self._threads),
-                providers=["CPUExecutionProvider"],
+                _search_graph(), options, providers=["CPUExecutionProvider"]
             )
         return self._session
 

@@ -191,12 +191,13 @@ def ensure_bgr8(frame: npt.NDArray[np.generic]) -> Frame:
     """Convert a camera frame array into contiguous 8-bit, 3-channel BGR."""
     if not isinstance(frame, np.ndarray) or frame.size == 0:
         raise FrameError("The frame is empty; expected an HxWx3 BGR image array.")
-    array: npt.NDArray[np.generic] = frame
-    if array.dtype == np.uint16:
-        array = (array >> 8).astype(np.uint8)
-    elif array.dtype != np.uint8:
+    if frame.dtype == np.uint16:
+        array: Frame = (frame.astype(np.uint16) >> 8).astype(np.uint8)
+    elif frame.dtype == np.uint8:
+        array = frame.astype(np.uint8, copy=False)
+    else:
         raise FrameError(
-            f"Frames must be 8- or 16-bit integers, got {array.dtype}; convert before calling."
+            f"Frames must be 8- or 16-bit integers, got {frame.dtype}; convert before calling."
         )
     if array.ndim == 2:
         return np.ascontiguousarray(cv2.cvtColor(array, cv2.COLOR_GRAY2BGR), dtype=np.uint8)

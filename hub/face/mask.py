@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
-from .const import STATUS_OK
+from .const import DEFAULT_MASK_CROP_SCALE, STATUS_OK
 from .imageio import Frame
 from .results import Box, MaskResult
 
@@ -23,7 +23,10 @@ def tight_crop(frame: Frame, box: Box, scale: float = 1.0) -> Frame:
     height, width = frame.shape[:2]
     pad = max(0, -x1, -y1, x2 - width, y2 - height)
     if pad:
-        frame = cv2.copyMakeBorder(frame, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+        frame = np.asarray(
+            cv2.copyMakeBorder(frame, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0),
+            dtype=np.uint8,
+        )
         x1, y1, x2, y2 = x1 + pad, y1 + pad, x2 + pad, y2 + pad
     crop = frame[y1:y2, x1:x2]
     if crop.size == 0:
@@ -39,7 +42,7 @@ class MaskModel:
         session: ort.InferenceSession,
         threshold: float,
         uncertain_band: float,
-        crop_scale: float = 1.0,
+        crop_scale: float = DEFAULT_MASK_CROP_SCALE,
     ) -> None:
         """`uncertain_band` around `threshold` gives "unknown" instead of a guess."""
         self._session = session

@@ -38,6 +38,9 @@ def session_options(intra_op_threads: int) -> ort.SessionOptions:
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.log_severity_level = 3  # the published files trigger harmless warnings
+    # Several sessions run back to back per frame; spinning worker threads of one
+    # session would steal the cores the next one needs (measured: 2x slower).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return options
 
 
@@ -145,7 +148,7 @@ def load_recogniser_bytes(path: Path, sha256: str, *, fp32: bool) -> bytes:
         cached = cache_dir() / f"sface_fp32_{sha256[:16]}_v{FP32_FORMAT_VERSION}.onnx"
         if cached.is_file():
             try:
-                return cached.read_bytes()
+                return bytes(cached.read_bytes())
             except OSError as err:
                 _LOGGER.warning("Cannot read cached model %s (%s); deriving again", cached, err)
     try:
@@ -156,9 +159,9 @@ def load_recogniser_bytes(path: Path, sha256: str, *, fp32: bool) -> bytes:
             "original download."
         ) from err
     if not fp32:
-        return model.SerializeToString()
+        return bytes(model.SerializeToString())
     _LOGGER.info("Deriving the fp32 form of %s (once; cached)", path.name)
-    data = dequantise_weights(model).SerializeToString()
+    data = bytes(dequantise_weights(model).SerializeToString())
     _write_cache(cached, data)
     return data
 
