@@ -9,6 +9,7 @@ change anything. Embeddings are never put into template variables.
 
 from __future__ import annotations
 
+import ast
 import logging
 import math
 from collections.abc import Mapping
@@ -134,10 +135,33 @@ def _attr(state: State | None, name: str) -> Any:
     return None if state is None else state.attributes.get(name)
 
 
+def _native(text: str) -> Any:
+    """A rendered list, mapping or None back as the object, as Home Assistant does.
+
+    Only containers and None are converted: a rendered "0123" stays a string, so
+    card numbers and ids never turn into numbers.
+    """
+    stripped = text.strip()
+    if stripped == "None":
+        return None
+    if (stripped[:1], stripped[-1:]) in (("[", "]"), ("{", "}")):
+        try:
+            return ast.literal_eval(stripped)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return text
+    return text
+
+
 def render_complex(value: Any, variables: Mapping[str, Any], hub: Hub | None) -> Any:
-    """Render every template string inside nested lists and mappings."""
+    """Render every template string inside nested lists and mappings.
+
+    A template that renders a list or mapping (`{{ teachers }}`) yields that
+    object, so service data keeps its shape.
+    """
     if isinstance(value, str):
-        return Template(value, hub).render(variables) if Template.is_template(value) else value
+        if not Template.is_template(value):
+            return value
+        return _native(Template(value, hub).render(variables))
     if isinstance(value, Mapping):
         return {key: render_complex(item, variables, hub) for key, item in value.items()}
     if isinstance(value, list):

@@ -34,7 +34,7 @@ def track_passages(hub: Hub, gates: dict[str, GateRuntime]) -> None:
     @callback
     def on_state(event: Event) -> None:
         gate = by_turnstile.get(event.data["entity_id"])
-        new = event.data["new_state"]
+        new, old = event.data["new_state"], event.data["old_state"]
         if gate is None or new is None:
             return
         for direction, attribute in _ATTRIBUTE.items():
@@ -42,6 +42,10 @@ def track_passages(hub: Hub, gates: dict[str, GateRuntime]) -> None:
             if not isinstance(count, int):
                 continue
             before = gate.counters.get(direction)
+            if before is None and old is not None:
+                # The device was counting before we listened: its last count is the base.
+                previous = old.attributes.get(attribute)
+                before = previous if isinstance(previous, int) else None
             gate.counters[direction] = count
             if before is None or count <= before:
                 continue  # first reading, or a counter reset by the device
@@ -49,6 +53,12 @@ def track_passages(hub: Hub, gates: dict[str, GateRuntime]) -> None:
                 hub.async_create_task(_async_passage(hub, gate, direction, event.context),
                                       f"passage {gate.gate_id}")
 
+    for gate in by_turnstile.values():
+        current = hub.states.get(gate.turnstile or "")
+        for direction, attribute in _ATTRIBUTE.items():
+            count = current.attributes.get(attribute) if current else None
+            if isinstance(count, int):
+                gate.counters[direction] = count
     hub.bus.async_listen(EVENT_STATE_CHANGED, on_state,
                          event_filter=lambda data: data["entity_id"] in by_turnstile)
     hub.async_create_background_task(_async_expire(hub, gates), "access grant expiry")

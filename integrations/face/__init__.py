@@ -150,6 +150,9 @@ async def async_load_gallery(hub: Hub, engine: AsyncFaceEngine) -> int:
 SCAN_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_GATE): cv.slug,
+        # A still image is shown this many times, like a person standing at the gate,
+        # so multi-frame fusion decides exactly as it would on the camera.
+        vol.Optional("frames", default=3): vol.All(int, vol.Range(min=1, max=30)),
         vol.Exclusive("path", "image"): cv.string,
         vol.Exclusive("image_base64", "image"): cv.string,
     }
@@ -174,8 +177,10 @@ def _register_services(hub: Hub, engine: AsyncFaceEngine,
         else:
             raise vol.Invalid("give 'path' or 'image_base64'")
         frame = await hub.async_add_executor_job(_decode, data)
-        analyses = await watcher.async_process_frame(frame, force=True)
-        return {"faces": len(analyses)}
+        faces = 0
+        for _ in range(call.data["frames"]):
+            faces = len(await watcher.async_process_frame(frame, force=True))
+        return {"faces": faces}
 
     async def reload_gallery(call: ServiceCall) -> None:
         await async_load_gallery(hub, engine)

@@ -44,6 +44,7 @@ async def async_check_id_card(
         "gate": gate, "holder_name": event.data.get("name"),
         "id_number_hash": event.data.get("id_number_hash"),
         "matched": False, "score": None, "threshold": None, "reason": "",
+        "mask": "unavailable", "live": None, "liveness": None, "direction": "in",
     }
     watcher = watchers.get(str(gate))
     photo = _photo_bytes(event.data.get("photo"))
@@ -57,6 +58,12 @@ async def async_check_id_card(
     else:
         result["direction"] = watcher.options.direction
         try:
+            live = await engine.async_identify(camera.latest_frame)
+            if live:
+                largest = max(live, key=lambda item: item.face.box.width * item.face.box.height)
+                result.update(
+                    mask=largest.mask.verdict if largest.mask.status == "ok" else "unavailable",
+                    live=largest.liveness.live, liveness=largest.liveness.score)
             verdict = await engine.async_verify(photo, camera.latest_frame)
         except FaceEngineError as err:
             result["reason"] = f"cannot compare: {err}"

@@ -26,6 +26,14 @@ class IouTracker:
         self._tracks: list[_Track] = []
         self._ids = itertools.count(1)
 
+    def split(self, track_id: str) -> str:
+        """Give a track a new id: the face in that place now belongs to someone else."""
+        for track in self._tracks:
+            if track.track_id == track_id:
+                track.track_id = f"{self._prefix}-{next(self._ids)}"
+                return track.track_id
+        return track_id
+
     def assign(self, boxes: list[Box], now: float) -> list[str]:
         """A track id for each box, in order; new faces get new ids."""
         self._tracks = [t for t in self._tracks if now - t.last_seen <= self._max_age_s]

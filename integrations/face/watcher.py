@@ -64,7 +64,8 @@ class GateWatcher:
         self.options = options
         self.tracker = IouTracker(options.gate)
         self.fusion = TrackFusion(options.fusion_window, options.fusion_min_agree)
-        self._fired_tracks: set[str] = set()
+        # The decided identity of each fired track ("" for unknown).
+        self._fired_tracks: dict[str, str] = {}
         self._last_fired: dict[str, float] = {}
         self._last_frame_time: float | None = None
         self._last_thumb: npt.NDArray[np.uint8] | None = None
@@ -118,11 +119,18 @@ class GateWatcher:
         """Track, fuse and fire decisions for the faces of one frame."""
         track_ids = self.tracker.assign([item.face.box for item in analyses], now)
         for track_id, analysis in zip(track_ids, analyses, strict=True):
-            if track_id in self._fired_tracks or analysis.match is None:
+            match = analysis.match
+            if match is None:
                 continue
-            decision = self.fusion.update(track_id, analysis.match, now)
+            if track_id in self._fired_tracks:
+                seen = match.person_id or "" if match.status in ("match", "unknown") else None
+                if seen is None or seen == self._fired_tracks[track_id]:
+                    continue
+                # Same place, different face (the next person stepped up): a new track.
+                track_id = self.tracker.split(track_id)
+            decision = self.fusion.update(track_id, match, now)
             if decision.status in ("match", "unknown"):
-                self._fired_tracks.add(track_id)
+                self._fired_tracks[track_id] = decision.person_id or ""
                 await self._async_fire(decision, analysis, now)
         if len(self._fired_tracks) > 1000:
             self._fired_tracks.clear()

@@ -34,15 +34,22 @@ CONDITION_SCHEMA = vol.Schema(
 
 
 def build(hub: Hub, config: dict[str, Any], builder: ConditionBuilder) -> Check:
-    """Render the template; a render error fails the condition with its reason."""
+    """Render the template; a render error fails the condition with its reason.
+
+    With an `alias`, a failure's reason is the alias itself, so a blueprint can
+    phrase it for the access log ("temperature above limit").
+    """
     template = Template(config["value_template"], hub)
-    label = config.get("alias") or config["value_template"]
+    alias = config.get("alias")
+    label = alias or config["value_template"]
 
     async def check(variables: Mapping[str, Any]) -> ConditionResult:
         try:
             ok = template.render_bool(variables)
         except TemplateError as err:
             return ConditionResult(False, f"{label}: {err}", "template")
+        if not ok and alias:
+            return ConditionResult(False, alias, "template")
         return ConditionResult(ok, f"{label} is {'true' if ok else 'false'}", "template")
 
     return check
