@@ -7,7 +7,6 @@ blueprints shipped in `blueprints/automation/menjin/`.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import textwrap
 from collections.abc import AsyncIterator, Callable
