@@ -40,7 +40,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 # Modules that provide `menjin bench <target>` targets.
 BENCH_MODULES = (
+    "devices.bench",
     "hub.bench.bus",
+    "hub.bench.pipeline",
     "hub.face.bench",
     "hub.bench.storage",
 )

@@ -93,18 +93,27 @@ async def async_decide(
         details={"user_id": context.user_id} if context.user_id else {},
     )
     access_id = await store.access_log.async_record(record)
-    person = await async_person_fields(hub, record.person_id)
-    decision = {
-        "access_id": access_id, "granted": granted, "gate": gate.gate_id,
-        "gate_name": gate.name, "direction": data["direction"],
-        "credential": data["credential"], "rule": data["rule"], "reasons": data["reasons"],
-        "score": data.get("score"), "temperature": data.get("temperature"),
-        "mask": data.get("mask"), "liveness": data.get("liveness"), **person,
-    }
-    hub.bus.async_fire(EVENT_ACCESS_DECISION, decision, context=context)
-    if granted and data["open"]:
-        gate.add_grant(access_id, data["direction"], person)
-        await _async_open(hub, gate, data["direction"], context, access_id)
+    # The decision is committed: move the gate first, describe it after, so the
+    # person waits for one fsync and one Modbus write, not for name look-ups.
+    try:
+        if granted and data["open"]:
+            gate.add_grant(access_id, data["direction"],
+                           {"person_id": record.person_id})
+            await _async_open(hub, gate, data["direction"], context, access_id)
+    finally:
+        person = await async_person_fields(hub, record.person_id)
+        if granted and data["open"] and gate.pending and \
+                gate.pending[-1].access_id == access_id:
+            gate.pending[-1].person = person
+        decision = {
+            "access_id": access_id, "granted": granted, "gate": gate.gate_id,
+            "gate_name": gate.name, "direction": data["direction"],
+            "credential": data["credential"], "rule": data["rule"],
+            "reasons": data["reasons"], "score": data.get("score"),
+            "temperature": data.get("temperature"), "mask": data.get("mask"),
+            "liveness": data.get("liveness"), **person,
+        }
+        hub.bus.async_fire(EVENT_ACCESS_DECISION, decision, context=context)
     return decision
 
 
