@@ -33,6 +33,9 @@ class TemplateError(HubError):
     """A template could not be compiled or rendered."""
 
 
+_JINJA_PROBES = frozenset({"unsafe_callable", "alters_data", "jinja_pass_arg"})
+
+
 class _StatesAccessor:
     """`states.domain.object_id` and `states('domain.object_id')` inside templates."""
 
@@ -43,7 +46,8 @@ class _StatesAccessor:
         self._domain = domain
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
+        # Jinja2 probes these on every callable; they are not domains.
+        if name.startswith("_") or name in _JINJA_PROBES:
             raise AttributeError(name)
         if self._domain is None:
             return _StatesAccessor(self._hub, name)

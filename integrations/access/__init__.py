@@ -31,7 +31,7 @@ import hub.config.validation as cv
 from hub.core import Hub
 from hub.people.const import DATA_STORE, AntiPassback
 from hub.people.sites import Gate, Zone
-from integrations.access import credentials, permits
+from integrations.access import credentials, permits, visitor
 from integrations.access.const import (
     CONF_ANTI_PASSBACK,
     CONF_GATES,
@@ -112,6 +112,7 @@ async def async_setup(hub: Hub, config: dict[str, Any]) -> bool:
         )
     hub.data[DATA_GATES] = gates
     register_services(hub, gates)
+    visitor.register(hub, gates)
     permits.register(hub)
     track_passages(hub, gates)
     credentials.listen(hub, {gate_id: gate["direction"] if gate["direction"] != "both"

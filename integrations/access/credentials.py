@@ -33,7 +33,8 @@ async def _async_resolve(hub: Hub, data: dict[str, Any]) -> tuple[Credential | N
         return credential, "" if credential else "card not issued"
     if kind == "qr":
         try:
-            return await store.credentials.async_redeem_qr(value), ""
+            return await store.credentials.async_redeem_qr(
+                value, gate=str(data["gate"]) if data.get("gate") else None), ""
         except Exception as err:  # every refusal is a reason to show, never a crash
             return None, f"QR pass refused: {err}"
     if kind == "pin":
@@ -57,7 +58,9 @@ async def async_on_credential(hub: Hub, gate_directions: dict[str, str], event: 
         _LOGGER.error("Credential lookup failed at %s: %s", gate, err)
         credential, reason = None, f"lookup failed: {err}"
     context = Context(parent_id=event.context.id)
-    if credential is not None and not credential.is_valid_at(datetime.now(UTC)):
+    # A redeemed QR pass was checked (window, uses) as it was used up by one.
+    if credential is not None and data.get("type") != "qr" and \
+            not credential.is_valid_at(datetime.now(UTC)):
         credential, reason = None, "credential expired or revoked"
     if credential is None:
         hub.bus.async_fire(EVENT_CREDENTIAL_UNKNOWN, {**base, "reason": reason}, context=context)

@@ -19,6 +19,7 @@ import aiohttp
 import pytest
 
 from devices.emulators.camera import CameraEmulator
+from devices.emulators.modbus_relay import RelayBoardEmulator
 from devices.emulators.modbus_thermal import ThermalEmulator
 from devices.emulators.modbus_turnstile import TurnstileEmulator
 from hub.bootstrap import async_from_config_dir
@@ -33,6 +34,13 @@ from hub.services import ServiceCall
 from tests.devices_helpers import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+class _None:
+    state = "none"
+
+
+_NONE = _None()
 
 
 def data_dir() -> Path:
@@ -59,7 +67,9 @@ class Site:
     camera: CameraEmulator
     turnstile: TurnstileEmulator
     thermal: ThermalEmulator
+    relays: RelayBoardEmulator
     notifications: list[ServiceCall] = field(default_factory=list)
+    relay_pulses: dict[int, int] = field(default_factory=dict)
 
     @property
     def store(self) -> PeopleStore:
@@ -110,14 +120,17 @@ async def make_site(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     """`await make_site(automations_yaml, extra_config)` starts a complete site."""
     started: list[tuple[Site, list[Any]]] = []
 
-    async def make(automations: str, extra: str = "", temperature: float = 36.5) -> Site:
+    async def make(automations: str, extra: str = "", temperature: float = 36.5,
+                   face_gate: str = "school_gate") -> Site:
         data = data_dir()
         camera = CameraEmulator(images=None, name="Gate camera", fps=10, zeroconf=False)
         turnstile = TurnstileEmulator()
         thermal = ThermalEmulator(temperature)
+        relays = RelayBoardEmulator()
         await camera.start()
         await turnstile.start(control_port=None)
         await thermal.start(control_port=None)
+        await relays.start(control_port=None)
         folder = tmp_path / "site"
         folder.mkdir()
         (folder / "secrets.yaml").write_text(f"site_key: {SiteKey.generate().as_text()}\n")
@@ -138,6 +151,10 @@ async def make_site(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
                   port: {thermal.port}
                   profile: modbus_thermal_sensor
                   name: Gate 1 thermometer
+                - host: 127.0.0.1
+                  port: {relays.port}
+                  profile: modbus_relay_board_8ch
+                  name: Doors
             camera:
               cameras:
                 - name: Gate 1 camera
@@ -146,7 +163,7 @@ async def make_site(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
               model_dir: {data / "models"}
               debounce: 5
               gates:
-                - gate: school_gate
+                - gate: {face_gate}
                   camera: camera.gate_1_camera
                   direction: in
                   sample_interval: 0.05
@@ -159,6 +176,18 @@ async def make_site(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
                   zone: school
                   turnstile: turnstile.gate_1_turnstile
                   passage_timeout: 15
+                home_gate:
+                  name: Building 5 door
+                  relay: relay.doors_relay_1
+                  pulse: 0.1
+                health_gate:
+                  name: Clinic entrance
+                  relay: relay.doors_relay_2
+                  pulse: 0.1
+                site_gate:
+                  name: Works entrance
+                  relay: relay.doors_relay_3
+                  pulse: 0.1
             automation: !include automations.yaml
             notify_recorder: {{}}
         """) + textwrap.dedent(extra))
@@ -170,8 +199,20 @@ async def make_site(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
                                             "    return True\n")
         hub, results = await async_from_config_dir(folder)
         failed = {domain: result.error for domain, result in results.items() if not result.ok}
-        site = Site(hub, folder, camera, turnstile, thermal)
-        started.append((site, [camera, turnstile, thermal]))
+        site = Site(hub, folder, camera, turnstile, thermal, relays)
+        started.append((site, [camera, turnstile, thermal, relays]))
+        original = relays.store.on_write
+
+        def count_pulses(table: str, address: int, values: list[int]) -> None:
+            if table == "coils":
+                for offset, value in enumerate(values):
+                    if value:
+                        channel = address + offset + 1
+                        site.relay_pulses[channel] = site.relay_pulses.get(channel, 0) + 1
+            if original is not None:
+                original(table, address, values)
+
+        relays.store.on_write = count_pulses
         assert not failed, failed
 
         @callback
@@ -183,6 +224,10 @@ async def make_site(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
         await wait_until(lambda: hub.states.get("turnstile.gate_1_turnstile") is not None
                          and hub.states.get("turnstile.gate_1_turnstile").state == "normal",  # type: ignore[union-attr]
                          "the turnstile")
+        await wait_until(lambda: hub.states.get("relay.doors_relay_3") is not None, "relays")
+        await wait_until(lambda: (hub.states.get("sensor.gate_1_thermometer_temperature")
+                                  or _NONE).state not in ("unknown", "unavailable", "none"),
+                         "the thermometer")
         return site
 
     yield make
