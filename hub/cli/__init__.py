@@ -36,6 +36,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "retention": ("hub.cli.retention", "delete data whose retention period is over"),
     "pipia": ("hub.cli.pipia", "write the personal-information impact assessment"),
     "audit": ("hub.cli.audit", "verify or read the audit log"),
+    "outbox": ("hub.cli.outbox", "list pending, sent and dead notifications; retry dead ones"),
+    "visitor": ("hub.cli.visitor", "issue a QR visitor pass and deliver it"),
 }
 
 # Modules that provide `menjin bench <target>` targets.
@@ -45,6 +47,8 @@ BENCH_MODULES = (
     "hub.bench.pipeline",
     "hub.face.bench",
     "hub.bench.storage",
+    "hub.bench.notify",
+    "hub.bench.ui",
 )
 
 

@@ -1,0 +1,1 @@
+"""Devices in the core: profiles, the device registry and the discovery flow."""
