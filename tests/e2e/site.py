@@ -7,6 +7,7 @@ blueprints shipped in `blueprints/automation/menjin/`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import textwrap
 from collections.abc import AsyncIterator, Callable
@@ -82,6 +83,18 @@ class Site:
             f"http://127.0.0.1:{self.camera.port}/show", json={"image": str(image)}
         ) as response:
             assert response.status == 200, await response.text()
+
+    async def wait_for_face(self, gate: str) -> None:
+        """Wait until the gate camera's latest frame shows a face (the stream caught up)."""
+        watcher = self.hub.data["face_watchers"][gate]
+        engine = self.hub.data["face_engine"]
+        for _ in range(200):
+            camera = watcher.camera()
+            if camera is not None and camera.latest_frame is not None and \
+                    await engine.async_detect(camera.latest_frame):
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no face in front of the {gate} camera")
 
     async def wait_for_event(self, event_type: str, predicate: Callable[[Any], bool]
                              = lambda data: True, seconds: float = 30) -> Any:

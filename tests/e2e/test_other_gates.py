@@ -69,8 +69,7 @@ async def test_health_gate_fever_and_id_card(make_site: Any) -> None:
     site: Site = await make_site(HEALTH, temperature=38.2, face_gate="health_gate")
     face = photos("Angelina_Jolie")
     await site.show(face[1])
-    await wait_until(lambda: site.hub.data["face_watchers"]["health_gate"].frames_seen,
-                     "frames at the health gate")
+    await site.wait_for_face("health_gate")
     card_photo = base64.b64encode(face[0].read_bytes()).decode()
     site.hub.bus.async_fire("id_card_read", {"gate": "health_gate", "name": "Zhang San",
                                              "photo": card_photo})
@@ -86,7 +85,7 @@ async def test_health_gate_fever_and_id_card(make_site: Any) -> None:
     site.hub.bus.async_fire("id_card_read", {"gate": "health_gate", "name": "Zhang San",
                                              "photo": card_photo})
     ok = await site.wait_for_event("access_decision")
-    assert ok["granted"], ok
+    assert ok["granted"], ok["reasons"]
     await wait_until(lambda: site.relay_pulses.get(2), "the clinic door relay")
 
     # Someone else's card: the photo does not match the face at the gate.
@@ -158,3 +157,19 @@ async def test_residential_resident_and_visitor_pass(make_site: Any) -> None:
     reused = await site.wait_for_event("access_decision")
     assert not reused["granted"]
     assert "no uses left" in reused["reasons"][0]
+
+
+async def test_unavailable_turnstile_turns_a_grant_into_a_logged_denial(make_site: Any) -> None:
+    site: Site = await make_site(SCHOOL)
+    await site.store.persons.async_add(child("bo", "Bo"))
+    await site.store.credentials.async_add_card("bo", "04A1B2C3")
+    await site.turnstile.stop()  # the gate's controller is gone
+    await wait_until(lambda: site.hub.states.get("turnstile.gate_1_turnstile")
+                     .state == "unavailable", "the turnstile to go unavailable")  # type: ignore[union-attr]
+    site.hub.bus.async_fire("credential_presented",
+                            {"gate": "school_gate", "type": "card", "value": "04A1B2C3"})
+    decision = await site.wait_for_event("access_decision")
+    assert not decision["granted"]
+    assert decision["reasons"] == ["turnstile.gate_1_turnstile is unavailable"]
+    [entry] = await site.store.access_log.async_query(person_id="bo")
+    assert entry.record.decision.value == "denied"

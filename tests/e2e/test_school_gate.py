@@ -57,3 +57,18 @@ async def test_school_morning(make_site: Any) -> None:
     await wait_until(lambda: site.notifications, "the guard desk alert")
     assert site.notifications[0].data["targets"] == ["guard_desk"]
     assert site.turnstile.passages("in") == 1
+
+
+async def test_fever_is_refused_at_the_school_gate_with_the_reading(make_site: Any) -> None:
+    automation = SCHOOL.replace(
+        "guard_desk: [guard_desk]",
+        "guard_desk: [guard_desk]\n      thermometer: sensor.gate_1_thermometer_temperature")
+    site: Site = await make_site(automation, temperature=38.4)
+    lina = photos("Angelina_Jolie")
+    await async_enrol(site, child("lina", "Lina"), lina[:4])
+    await site.show(lina[5])
+    decision = await site.wait_for_event("access_decision")
+    assert not decision["granted"]
+    assert decision["reasons"] == ["temperature 38.4 °C is above 37.3 °C"]
+    assert decision["temperature"] == 38.4
+    assert site.turnstile.passages("in") == 0

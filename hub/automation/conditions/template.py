@@ -33,6 +33,16 @@ CONDITION_SCHEMA = vol.Schema(
 )
 
 
+def _reason(hub: Hub, alias: str, variables: Mapping[str, Any]) -> str:
+    """The alias as the failure reason; it may be a template showing the values."""
+    if not Template.is_template(alias):
+        return alias
+    try:
+        return Template(alias, hub).render(variables).strip()
+    except TemplateError:
+        return alias
+
+
 def build(hub: Hub, config: dict[str, Any], builder: ConditionBuilder) -> Check:
     """Render the template; a render error fails the condition with its reason.
 
@@ -49,7 +59,7 @@ def build(hub: Hub, config: dict[str, Any], builder: ConditionBuilder) -> Check:
         except TemplateError as err:
             return ConditionResult(False, f"{label}: {err}", "template")
         if not ok and alias:
-            return ConditionResult(False, alias, "template")
+            return ConditionResult(False, _reason(hub, alias, variables), "template")
         return ConditionResult(ok, f"{label} is {'true' if ok else 'false'}", "template")
 
     return check
