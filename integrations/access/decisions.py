@@ -12,7 +12,7 @@ from typing import Any
 import voluptuous as vol
 
 import hub.config.validation as cv
-from hub.const import EVENT_ACCESS_DECISION
+from hub.const import EVENT_ACCESS_DECISION, STATE_UNAVAILABLE
 from hub.context import Context
 from hub.core import Hub
 from hub.exceptions import HubError
@@ -82,6 +82,13 @@ async def async_decide(
     if gate is None:
         raise HubError(f"unknown gate '{data['gate']}' (gates: {', '.join(sorted(gates))})")
     store = hub.data[DATA_STORE]
+    actuator = gate.turnstile or gate.relay
+    if granted and data["open"] and actuator:
+        state = hub.states.get(actuator)
+        if state is None or state.state == STATE_UNAVAILABLE:
+            # Nobody is let in on a gate we cannot command: say so in the log.
+            granted = False
+            data = {**data, "reasons": [*data["reasons"], f"{actuator} is unavailable"]}
     record = AccessRecord(
         decision=Decision.granted if granted else Decision.denied,
         gate_id=gate.gate_id, direction=Direction(data["direction"]),
