@@ -20,6 +20,7 @@ from hub import __version__
 # command being run is imported, so `menjin --version` never loads the models.
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("hub.cli.run", "run the hub"),
+    "demo": ("hub.cli.demo", "run the demo school gate on emulated devices"),
     "check-config": ("hub.cli.check_config", "validate the configuration and exit"),
     "models": ("hub.cli.models", "list the face models found, with hashes and licences"),
     "eval": ("hub.cli.eval", "measure face, liveness and mask accuracy on a dataset"),

@@ -11,6 +11,9 @@ from hub.entities.component import EntityService
 from hub.entities.entity import Entity
 
 DOMAIN = "card_reader"
+# Which gate each reader stands at, when the reader itself does not know
+# (MQTT readers): filled from the `readers:` of each gate in the access config.
+DATA_READER_GATES = "reader_gates"
 __all__ = ["EVENT_CREDENTIAL_PRESENTED", "EVENT_ID_CARD_READ", "CardReaderEntity"]
 CREDENTIAL_TYPES = ("card", "qr", "pin")
 SERVICES: tuple[EntityService, ...] = ()
@@ -29,7 +32,10 @@ class CardReaderEntity(Entity):
 
     @property
     def gate(self) -> str | None:
-        """The gate this reader stands at."""
+        """The gate this reader stands at (its own setting, else the site's mapping)."""
+        if self._attr_gate is None and self.hub is not None and self.entity_id is not None:
+            mapped: str | None = self.hub.data.get(DATA_READER_GATES, {}).get(self.entity_id)
+            return mapped
         return self._attr_gate
 
     @property

@@ -29,6 +29,7 @@ import voluptuous as vol
 
 import hub.config.validation as cv
 from hub.core import Hub
+from hub.entities.card_reader import DATA_READER_GATES
 from hub.people.const import DATA_STORE, AntiPassback
 from hub.people.sites import Gate, Zone
 from integrations.access import credentials, permits, visitor
@@ -65,6 +66,8 @@ GATE_SCHEMA = vol.Schema({
     vol.Optional(CONF_RELAY): vol.All(cv.entity_id, vol.Match(
         r"^relay\.", msg="must be a relay entity")),
     vol.Optional(CONF_PULSE, default=timedelta(seconds=1)): cv.positive_duration,
+    vol.Optional("readers", default=[]): vol.All(cv.ensure_list, [vol.All(
+        cv.entity_id, vol.Match(r"^card_reader\.", msg="must be a card_reader entity"))]),
     vol.Optional(CONF_PASSAGE_TIMEOUT, default=10): vol.All(vol.Coerce(float),
                                                              vol.Range(min=1, max=600)),
 })
@@ -111,6 +114,9 @@ async def async_setup(hub: Hub, config: dict[str, Any]) -> bool:
             pulse=gate[CONF_PULSE], passage_timeout=gate[CONF_PASSAGE_TIMEOUT],
         )
     hub.data[DATA_GATES] = gates
+    hub.data[DATA_READER_GATES] = {
+        reader: gate_id for gate_id, gate in config[CONF_GATES].items()
+        for reader in gate["readers"]}
     register_services(hub, gates)
     visitor.register(hub, gates)
     permits.register(hub)

@@ -1,0 +1,1 @@
+"""`menjin demo`: a morning at a school gate, on emulated hardware, with real faces."""

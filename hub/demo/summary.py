@@ -1,0 +1,32 @@
+"""What the demo reports at the end: decisions and the notifications they caused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.demo.runner import DemoSite
+
+
+async def notifications_of(site: DemoSite) -> list[dict[str, Any]]:
+    """Every notification the rules asked for, with whether it was delivered."""
+    outbox = site.hub.data.get("notify_outbox")
+    if outbox is not None and hasattr(outbox, "async_demo_report"):
+        report: list[dict[str, Any]] = await outbox.async_demo_report()
+        return report
+    return [{"recipient": call.get("guardians_of") or call.get("targets"),
+             "channel": "requested", "message": call.get("message_key"),
+             "delivered": False} for call in site.notify_calls]
+
+
+def summary_lines(result: dict[str, Any]) -> list[str]:
+    """A short text summary."""
+    decisions = result["decisions"]
+    granted = sum(1 for d in decisions if d["granted"])
+    delivered = sum(1 for n in result["notifications"] if n["delivered"])
+    lines = ["", f"{len(decisions)} decisions: {granted} granted, {len(decisions) - granted} "
+             f"denied, each with its reasons in the access log.",
+             f"{len(result['notifications'])} notifications, {delivered} delivered:"]
+    lines += [f"  to {n['recipient']} via {n['channel']}: {n['message']}"
+              f"{'' if n['delivered'] else ' (not delivered)'}"
+              for n in result["notifications"]]
+    return lines
