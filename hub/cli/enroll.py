@@ -46,7 +46,7 @@ def _progress(done: int, total: int, started: float, name: str) -> None:
 
 async def _enroll(store: PeopleStore, args: argparse.Namespace) -> int:
     from hub.face import AsyncFaceEngine, FaceEngineConfig, FaceEngineError
-    from hub.people.enrolment import async_enroll_photos, async_load_gallery_into
+    from hub.people.enrolment import async_enroll_many, async_load_gallery_into
     from hub.privacy.const import Purpose
 
     if args.folder is not None:
@@ -68,13 +68,13 @@ async def _enroll(store: PeopleStore, args: argparse.Namespace) -> int:
         total = sum(len(photos) for _, photos in jobs)
         done = failures = 0
         started = time.monotonic()
-        for person_id, photos in jobs:
-            try:
-                result = await async_enroll_photos(store, engine, person_id, photos, actor())
-            except ConsentRequiredError as err:
+        async for outcome in async_enroll_many(store, engine, jobs, actor()):
+            person_id, photos = outcome.person_id, outcome.photos
+            if outcome.result is None:
                 failures += 1
-                sys.stderr.write(f"\n{person_id}: refused: {err}\n")
+                sys.stderr.write(f"\n{person_id}: refused: {outcome.error}\n")
             else:
+                result = outcome.result
                 for rejection in result.rejected:
                     sys.stderr.write(f"\n{person_id}: photo {photos[rejection.index].name} "
                                      f"refused: {'; '.join(rejection.reasons)}\n")

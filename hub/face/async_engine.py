@@ -85,6 +85,32 @@ class AsyncFaceEngine:
         """Enrol from photos with reasons for every refused one."""
         return await self._run(self.engine.enrol, person_id, images, replace=replace)
 
+    async def async_prepare_enrolment(
+        self, person_id: str, images: Sequence[ImageInput]
+    ) -> EnrolmentResult:
+        """Check and embed photos without touching the gallery (store, then commit)."""
+        return await self._run(self.engine.prepare_enrolment, person_id, images)
+
+    async def async_prepare_enrolments(
+        self,
+        jobs: Sequence[tuple[str, Sequence[ImageInput]]],
+        pending: Sequence[EnrolmentResult] = (),
+    ) -> list[EnrolmentResult]:
+        """Bulk preparation: photos checked in parallel and embedded in batches."""
+        return await self._run(self.engine.prepare_enrolments, jobs, pending)
+
+    async def async_commit_enrolment(
+        self, result: EnrolmentResult, replace: bool = False
+    ) -> EnrolmentResult:
+        """Add a prepared (and stored) enrolment to the gallery.
+
+        Runs in asyncio's default pool, not the engine's worker: it is a short
+        locked copy into the gallery and must not queue behind the preparation
+        of the next photos (bulk enrolment overlaps the two).
+        """
+        return await asyncio.to_thread(
+            functools.partial(self.engine.commit_enrolment, result, replace=replace))
+
     async def async_remove(self, person_id: str) -> bool:
         """Erase a person's embeddings."""
         return await self._run(self.engine.remove, person_id)

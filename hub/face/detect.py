@@ -18,6 +18,8 @@ from .const import (
     DEFAULT_DET_NMS_THRESHOLD,
     DEFAULT_DET_SCORE_THRESHOLD,
     DEFAULT_DET_TOP_K,
+    PORTRAIT_CANVAS,
+    PORTRAIT_FACE_SIDE,
 )
 from .imageio import Frame
 from .results import Box, Face
@@ -156,19 +158,25 @@ class YuNetDetector:
         return faces
 
 
-def portrait_canvas(image: Frame, target: int = 320) -> tuple[Frame, float, int, int]:
-    """Upscale a tight face crop and pad it so the face looks like one in a scene.
+def portrait_canvas(
+    image: Frame, target: int = PORTRAIT_CANVAS, face_side: int = PORTRAIT_FACE_SIDE
+) -> tuple[Frame, float, int, int]:
+    """Scale a tight face crop and pad it so the face looks like one in a scene.
 
     Detectors are trained on faces with surroundings; a 92x112 ORL crop or a
-    102x126 ID-card chip photo is almost all face, so YuNet misses it. Scaling
-    the crop so its longer side is `target // 2` and centring it on a
-    `target`-sized canvas (edge-replicated border) makes it detectable.
+    102x126 ID-card chip photo is almost all face, so YuNet misses it or puts
+    the landmarks off. The crop is scaled so its longer side is `face_side`
+    (cubic when enlarging, area when shrinking) and centred on a
+    `target` x `target` canvas with an edge-replicated border (the policy and
+    its measurements: `const.PORTRAIT_*`, docs/face-engine.md).
     Returns the canvas, the scale and the (x, y) offset of the crop in it.
     """
     height, width = image.shape[:2]
-    scale = (target / 2.0) / max(height, width)
+    face_side = min(face_side, target)
+    scale = face_side / max(height, width)
     new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
-    resized = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_CUBIC)
+    interpolation = cv2.INTER_CUBIC if scale > 1.0 else cv2.INTER_AREA
+    resized = cv2.resize(image, (new_w, new_h), interpolation=interpolation)
     left = (target - new_w) // 2
     top = (target - new_h) // 2
     canvas = cv2.copyMakeBorder(

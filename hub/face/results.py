@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
+from .const import EMBEDDING_DIM
+
 CheckStatus = Literal["ok", "unavailable"]
 MatchStatus = Literal["match", "unknown", "ambiguous", "empty_gallery", "skipped"]
 
@@ -158,17 +163,45 @@ class PhotoRejection:
     reasons: tuple[str, ...]
 
 
+def _no_embeddings() -> npt.NDArray[np.float32]:
+    empty = np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+    empty.setflags(write=False)
+    return empty
+
+
 @dataclass(frozen=True, slots=True)
 class EnrolmentResult:
-    """Outcome of enrolling one person from photos: what was kept, refused and why."""
+    """Outcome of enrolling one person from photos: what was kept, refused and why.
+
+    `embeddings` holds one row per accepted photo: float32, L2-normalised, at
+    full precision (not the gallery's int8 copy), in photo order; this is what
+    a store should persist. `qualities[i]` is the quality score (0..1, see
+    `quality.quality_score`) and `photo_indices[i]` the index in the input of
+    the photo behind row i. A result from `FaceEngine.prepare_enrolment` has not
+    touched the gallery (`committed` False): write it to storage first, then
+    `commit_enrolment` it.
+    """
 
     person_id: str
     accepted: int
     rejected: tuple[PhotoRejection, ...]
     warnings: tuple[str, ...] = ()
     duplicates: tuple[Candidate, ...] = field(default_factory=tuple)
+    embeddings: npt.NDArray[np.float32] = field(default_factory=_no_embeddings, compare=False,
+                                                repr=False)
+    qualities: tuple[float, ...] = ()
+    photo_indices: tuple[int, ...] = ()
+    committed: bool = False
+
+    def __post_init__(self) -> None:
+        """Check that rows, scores and indices line up; freeze the embedding array."""
+        if not (len(self.embeddings) == len(self.qualities) == len(self.photo_indices)
+                == self.accepted):
+            raise ValueError("embeddings, qualities and photo_indices need one entry per "
+                             "accepted photo")
+        self.embeddings.setflags(write=False)
 
     @property
     def enrolled(self) -> bool:
-        """True when at least one photo was added to the gallery."""
+        """True when at least one photo was accepted."""
         return self.accepted > 0
