@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from hub.credentials.card import card_lookup_key
 from hub.credentials.model import Credential
@@ -125,20 +127,32 @@ class CredentialRepository:
 
     async def async_issue_qr(
         self, person_id: str, valid_from: datetime, valid_until: datetime, uses: int | None = 1,
-        actor: str = "system",
+        actor: str = "system", gates: Sequence[str] | None = None,
+        data: Mapping[str, Any] | None = None,
     ) -> tuple[Credential, str]:
-        """Issue a QR pass; return it with the token to render as a QR code."""
+        """Issue a QR pass; return it with the token to render as a QR code.
+
+        `gates` limits the pass to those gates (checked before a use is spent).
+        """
         await self._persons.async_require(person_id)
         if valid_until <= valid_from:
             raise ValueError("a QR pass must end after it starts")
+        extra = dict(data or {})
+        if gates:
+            extra["gates"] = sorted(set(gates))
         credential = Credential(new_credential_id(CredentialType.qr), person_id,
                                 CredentialType.qr, valid_from=valid_from,
-                                valid_until=valid_until, uses_left=uses)
+                                valid_until=valid_until, uses_left=uses, data=extra)
         await self._insert(credential, None, None, actor)
         return credential, sign_pass(self._qr_key, credential.id, valid_from, valid_until)
 
-    async def async_redeem_qr(self, token: str, when: datetime | None = None) -> Credential:
-        """Check a scanned pass and use it once; InvalidCredentialError says why not."""
+    async def async_redeem_qr(self, token: str, when: datetime | None = None,
+                              gate: str | None = None) -> Credential:
+        """Check a scanned pass and use it once; InvalidCredentialError says why not.
+
+        A pass limited to some gates is refused at any other gate (or when the
+        reader names no gate) without spending a use.
+        """
         when = when or datetime.now(UTC)
         claims = verify_pass(self._qr_key, token, when)
         async with self._db.transaction() as tx:
@@ -147,6 +161,10 @@ class CredentialRepository:
                 (claims.credential_id,))
             if row is None:
                 raise InvalidCredentialError("QR pass was revoked")
+            allowed = credential_from_row(row).data.get("gates")
+            if allowed and gate not in allowed:
+                raise InvalidCredentialError(
+                    f"QR pass is not valid at gate {gate or '(unknown)'}")
             if row["uses_left"] is not None:
                 used = await tx.execute(
                     "UPDATE credentials SET uses_left = uses_left - 1 "

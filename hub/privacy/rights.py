@@ -37,6 +37,8 @@ _PERSON_TABLES: tuple[tuple[str, str], ...] = (
     ("qualifications", "person_id = ?"),
     ("schedule_assignments", "subject_type = 'person' AND subject = ?"),
     ("occupancy", "person_id = ?"),
+    ("notify_outbox", "subject_person_id = ? OR recipient_person_id = ?"),
+    ("one_key_tokens", "resident_id = ? OR visitor_id = ?"),
     ("persons", "id = ?"),
 )
 _NEVER_EXPORTED = {"nonce", "ciphertext", "secret", "lookup"}

@@ -227,7 +227,54 @@ def _v1(dialect: Dialect) -> list[str]:
     return [*tables, *_V1_SEED, *guards]
 
 
+# Notifications: the durable outbox (at-least-once delivery, one row per message and
+# recipient, keyed by its idempotency key) and the one-key-open links handed out.
+# `subject_person_id` / `recipient_person_id` let erasure find a person's messages.
+_V2_TABLES = [
+    """CREATE TABLE notify_outbox (
+        id TEXT PRIMARY KEY,
+        target TEXT NOT NULL,
+        address TEXT,
+        recipient TEXT NOT NULL,
+        recipient_person_id TEXT,
+        subject_person_id TEXT,
+        language TEXT,
+        title TEXT,
+        message TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{{}}',
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at {real} NOT NULL,
+        created_at {real} NOT NULL,
+        updated_at {real} NOT NULL,
+        sent_at {real},
+        last_error TEXT,
+        context_id TEXT
+    )""",
+    "CREATE INDEX notify_outbox_due ON notify_outbox (status, next_attempt_at)",
+    "CREATE INDEX notify_outbox_subject ON notify_outbox (subject_person_id)",
+    "CREATE INDEX notify_outbox_recipient ON notify_outbox (recipient_person_id)",
+    """CREATE TABLE one_key_tokens (
+        nonce TEXT PRIMARY KEY,
+        gate_id TEXT NOT NULL,
+        resident_id TEXT NOT NULL,
+        visitor_id TEXT,
+        event_id TEXT NOT NULL,
+        issued_at {real} NOT NULL,
+        expires_at {real} NOT NULL,
+        used_at {real},
+        access_id {bigint}
+    )""",
+    "CREATE INDEX one_key_tokens_event ON one_key_tokens (event_id)",
+]
+
+
+def _v2(dialect: Dialect) -> list[str]:
+    return [dialect.ddl(statement) for statement in _V2_TABLES]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "people, credentials, consent, access log, audit", _v1),
+    Migration(2, "notification outbox and one-key-open links", _v2),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
