@@ -41,6 +41,8 @@ class LoginView(HubView):
     name = "api:auth:login"
     requires_auth = False
     summaries = {"post": "Log in with username and password (rate-limited)"}
+    bodies = {"post": {"type": "object", "required": ["username", "password"], "properties": {
+        "username": {"type": "string"}, "password": {"type": "string"}}}}
 
     async def post(self) -> web.Response:
         data = validate(LOGIN_SCHEMA, await self.json_body(), "login")
@@ -76,6 +78,7 @@ class LogoutView(HubView):
     url = "/api/auth/logout"
     name = "api:auth:logout"
     summaries = {"post": "Log out"}
+    bodies = {"post": None}
 
     async def post(self) -> web.Response:
         cookie = self.request.cookies.get(SESSION_COOKIE)
@@ -105,6 +108,9 @@ class TokensView(HubView):
     url = "/api/auth/tokens"
     name = "api:auth:tokens"
     summaries = {"post": "Create a long-lived access token"}
+    bodies = {"post": {"type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 100},
+        "lifetime_days": {"type": "number", "minimum": 0.01, "maximum": 3650}}}}
 
     async def post(self) -> web.Response:
         data = validate(TOKEN_SCHEMA, await self.json_body(), "token")

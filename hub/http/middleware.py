@@ -31,6 +31,11 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     """Find the user from a bearer token or a session cookie; refuse what needs one."""
     store = request.app[KEY_AUTH]
     user = None
+    view = _view_class(request)
+    if view is not None and not view.requires_auth:
+        # Open views (log-in, a one-key-open link whose token is its own proof)
+        # act for nobody, so a session cookie neither helps nor needs a CSRF token.
+        return await handler(request)
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         user = store.user_for_token(header.removeprefix("Bearer ").strip())
@@ -48,7 +53,6 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
                 return error_response("missing or wrong CSRF token", 403)
     if user is not None:
         request[KEY_USER] = user
-    view = _view_class(request)
     if view is not None and view.requires_auth:
         if user is None:
             return error_response("authentication required", 401)
@@ -67,7 +71,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as err:
         if err.content_type == "application/json" or err.status < 400:
             raise
-        return error_response(err.reason, err.status)
+        response = error_response(err.reason, err.status)
+        if "Allow" in err.headers:  # a 405 says which methods would work (RFC 9110)
+            response.headers["Allow"] = err.headers["Allow"]
+        return response
     except Exception:
         _LOGGER.exception("Error handling %s %s", request.method, request.path)
         return error_response("internal error, see the hub log", 500)

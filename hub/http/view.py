@@ -50,6 +50,12 @@ class HubView(web.View):
     permission: ClassVar[Permission | None] = None
     # OpenAPI summary per method, e.g. {"get": "List people"}.
     summaries: ClassVar[dict[str, str]] = {}
+    # OpenAPI extras: query parameters and JSON body schema per method, path
+    # parameter schemas, and other media types a method answers with.
+    query: ClassVar[dict[str, list[dict[str, Any]]]] = {}
+    bodies: ClassVar[dict[str, dict[str, Any] | None]] = {}  # None: takes no body
+    path_schemas: ClassVar[dict[str, dict[str, Any]]] = {}
+    produces: ClassVar[dict[str, list[str]]] = {}
 
     @property
     def hub(self) -> Hub:

@@ -124,13 +124,27 @@ class AccessLog:
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int = 1000,
+        decision: Decision | None = None,
+        person_ids: Sequence[str] | None = None,
     ) -> list[AccessEntry]:
-        """Decisions (newest first) by person, gate and time range, with passages."""
+        """Decisions (newest first) by person(s), gate, decision and time range, with passages.
+
+        `person_ids` restricts to a set of persons (a guardian's children); an
+        empty set matches nothing.
+        """
         clauses: list[str] = []
         params: list[Any] = []
         if person_id is not None:
             clauses.append("a.person_id = ?")
             params.append(person_id)
+        if person_ids is not None:
+            if not person_ids:
+                return []
+            clauses.append(f"a.person_id IN ({', '.join('?' for _ in person_ids)})")
+            params.extend(person_ids)
+        if decision is not None:
+            clauses.append("a.decision = ?")
+            params.append(str(decision))
         if gate_id is not None:
             clauses.append("a.gate_id = ?")
             params.append(gate_id)

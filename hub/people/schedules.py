@@ -43,6 +43,23 @@ class ScheduleRepository:
              to_json(list(schedule.calendars))),
         )
 
+    async def async_list(self) -> list[Schedule]:
+        """Every schedule, ordered by id."""
+        return [_schedule(row) for row in
+                await self._db.fetch_all("SELECT * FROM schedules ORDER BY id")]
+
+    async def async_get(self, schedule_id: str) -> Schedule | None:
+        """One schedule by id."""
+        row = await self._db.fetch_one("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
+        return None if row is None else _schedule(row)
+
+    async def async_assignments(self, schedule_id: str) -> list[tuple[str, str, str]]:
+        """(subject_type, subject, target) of everyone given this schedule."""
+        rows = await self._db.fetch_all(
+            "SELECT subject_type, subject, target FROM schedule_assignments "
+            "WHERE schedule_id = ? ORDER BY subject_type, subject, target", (schedule_id,))
+        return [(str(r["subject_type"]), str(r["subject"]), str(r["target"])) for r in rows]
+
     async def async_add_holiday(self, calendar: str, day: date, name: str = "") -> None:
         """Mark a day closed in a holiday calendar."""
         await self._db.execute(

@@ -89,6 +89,24 @@ class SiteRepository:
         row = await self._db.fetch_one("SELECT * FROM zones WHERE id = ?", (zone_id,))
         return None if row is None else _zone(row)
 
+    async def async_zones(self) -> list[Zone]:
+        """Every zone, ordered by id."""
+        return [_zone(row) for row in await self._db.fetch_all("SELECT * FROM zones ORDER BY id")]
+
+    async def async_gates(self) -> list[Gate]:
+        """Every gate, ordered by id."""
+        rows = await self._db.fetch_all("SELECT * FROM gates ORDER BY id")
+        return [Gate(str(r["id"]), str(r["name"]), r["zone_id"], str(r["direction"]))
+                for r in rows]
+
+    async def async_occupancy(self, zone_id: str | None = None) -> list[Presence]:
+        """Last known presence of everyone (in one zone, or all), ordered by zone and person."""
+        where, params = ("WHERE zone_id = ? ", (zone_id,)) if zone_id else ("", ())
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM occupancy {where}ORDER BY zone_id, person_id", params)
+        return [Presence(str(r["person_id"]), str(r["zone_id"]), bool(r["inside"]),
+                         r["gate_id"], from_epoch(r["since"]) or datetime.min) for r in rows]
+
     async def async_presence(self, person_id: str, zone_id: str) -> Presence | None:
         """The last confirmed passage of a person in a zone."""
         row = await self._db.fetch_one(

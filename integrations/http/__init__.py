@@ -26,8 +26,15 @@ from hub.auth.store import AuthStore
 from hub.const import EVENT_HUB_STARTED, EVENT_HUB_STOP
 from hub.core import Hub
 from hub.events import Event
+from hub.http.api_access import ACCESS_VIEWS
 from hub.http.api_core import CORE_VIEWS
+from hub.http.api_credentials import CREDENTIAL_VIEWS
+from hub.http.api_faces import FACE_VIEWS
+from hub.http.api_people import PEOPLE_VIEWS
+from hub.http.api_site import DATA_PREFERENCES, SITE_VIEWS
+from hub.http.frontend import register_frontend
 from hub.http.openapi import OpenAPIView
+from hub.http.preferences import PreferenceStore
 from hub.http.server import HTTPOptions, HubHTTP
 from hub.http.websocket import URL as WEBSOCKET_URL
 from hub.http.websocket import websocket_handler
@@ -61,10 +68,14 @@ async def async_setup(hub: Hub, config: dict[str, Any]) -> bool:
         ssl_key=Path(config["ssl_key"]) if "ssl_key" in config else None,
     )
     server = HubHTTP(hub, auth, options)
-    for view in (*CORE_VIEWS, OpenAPIView):
+    for view in (*CORE_VIEWS, *PEOPLE_VIEWS, *CREDENTIAL_VIEWS, *FACE_VIEWS, *ACCESS_VIEWS,
+                 *SITE_VIEWS, OpenAPIView):
         server.register_view(view)
     server.app.router.add_get(WEBSOCKET_URL, websocket_handler, name="api:websocket")
+    register_frontend(server)
     hub.data[DOMAIN] = server
+    hub.data[DATA_PREFERENCES] = await hub.async_add_executor_job(
+        PreferenceStore, hub.config.storage_dir)
     if not auth.has_admin:
         _LOGGER.warning("No admin user yet: create one with `menjin auth add-user NAME "
                         "--role admin -c %s`", hub.config.config_dir)
