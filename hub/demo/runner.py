@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
+
 from hub.auth.models import Role
 from hub.bootstrap import async_from_config_dir
 from hub.callback import callback
@@ -25,7 +27,8 @@ from hub.exceptions import HubError
 
 _LOGGER = logging.getLogger(__name__)
 
-PORTS = {"turnstile": 15020, "relays": 15021, "thermal": 15022, "camera": 18081}
+PORTS = {"turnstile": 15020, "relays": 15021, "thermal": 15022, "camera": 18081,
+         "school_app": 18090}
 BROKER = ("127.0.0.1", 1883)
 CARD_BO = "04A1B2C3"
 CARD_CONTRACTOR = "C0000001"
@@ -53,10 +56,37 @@ class DemoSite:
     decisions: list[dict[str, Any]] = field(default_factory=list)
     notify_calls: list[dict[str, Any]] = field(default_factory=list)
     probes: dict[str, Path] = field(default_factory=dict)
+    # What the "school app" (a local receiver standing in for parents' phones) got.
+    received: list[dict[str, Any]] = field(default_factory=list)
     # Seconds from the start of the demo until the hub was ready (models loaded,
     # devices up), and how long enrolling the class then took.
     ready_seconds: float = 0.0
     enrol_seconds: float = 0.0
+
+
+class SchoolApp:
+    """A stand-in for the parents' app: receives the hub's notifications on loopback."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self._runner: web.AppRunner | None = None
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        self.received.append(await request.json())
+        return web.json_response({"ok": True})
+
+    async def start(self, port: int) -> None:
+        """Listen on 127.0.0.1:port."""
+        app = web.Application()
+        app.router.add_post("/notify", self._receive)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+
+    async def stop(self) -> None:
+        """Stop listening."""
+        if self._runner is not None:
+            await self._runner.cleanup()
 
 
 def _port_free(port: int) -> bool:
@@ -117,6 +147,8 @@ async def async_start_emulators(mqtt: bool) -> dict[str, Any]:
     await emulators["relays"].start(port=PORTS["relays"], control_port=None)
     await emulators["thermal"].start(port=PORTS["thermal"], control_port=None)
     await emulators["camera"].start(port=PORTS["camera"])
+    emulators["school_app"] = SchoolApp()
+    await emulators["school_app"].start(PORTS["school_app"])
     if mqtt:
         from devices.emulators.mqtt_card_reader import MqttCardReaderEmulator
 
@@ -147,6 +179,7 @@ async def async_start_site(
             f"      readers: [card_reader.card_reader_{reader}_card]\n", 1))
     hub, results = await async_from_config_dir(folder)
     site = DemoSite(hub, folder, emulators, mqtt)
+    site.received = emulators["school_app"].received
     failed = {domain: result.error for domain, result in results.items() if not result.ok}
     if failed:
         await async_stop_site(site)
@@ -217,7 +250,7 @@ async def _async_enrol(site: DemoSite, cast: Cast) -> None:
                                              groups=frozenset({"class_3_2"}),
                                              birth_date=date(2016, 9, 1)))
         guardian = await store.persons.async_add_guardian(
-            person_id, f"Parent of {name.split()[0]}", "mother", ["guardians"])
+            person_id, f"Parent of {name.split()[0]}", "mother", ["school_app"])
         await store.consents.async_grant(person_id, Purpose.gate_entry, "guardian",
                                          "paper form", "2026-09", guardian_id=guardian.id)
         await store.consents.async_grant(person_id, Purpose.guardian_notifications,
@@ -232,7 +265,7 @@ async def _async_enrol(site: DemoSite, cast: Cast) -> None:
                                          groups=frozenset({"class_3_2"}),
                                          birth_date=date(2016, 5, 3)))
     guardian = await store.persons.async_add_guardian("bo", "Parent of Bo", "father",
-                                                      ["guardians"])
+                                                      ["school_app"])
     await store.consents.async_grant("bo", Purpose.guardian_notifications, "guardian",
                                      "paper form", "2026-09", guardian_id=guardian.id)
     await store.credentials.async_add_card("bo", CARD_BO)

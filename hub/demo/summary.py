@@ -10,12 +10,16 @@ from hub.demo.runner import DemoSite
 async def notifications_of(site: DemoSite) -> list[dict[str, Any]]:
     """Every notification the rules asked for, with whether it was delivered."""
     outbox = site.hub.data.get("notify_outbox")
-    if outbox is not None and hasattr(outbox, "async_demo_report"):
-        report: list[dict[str, Any]] = await outbox.async_demo_report()
-        return report
-    return [{"recipient": call.get("guardians_of") or call.get("targets"),
-             "channel": "requested", "message": call.get("message_key"),
-             "delivered": False} for call in site.notify_calls]
+    if outbox is None:
+        return [{"recipient": call.get("guardians_of") or call.get("targets"),
+                 "channel": "none", "message": call.get("message_key"),
+                 "delivered": False} for call in site.notify_calls]
+    received = {item.get("message") for item in site.received}
+    messages = sorted(await outbox.async_list(), key=lambda message: message.created_at)
+    return [{"recipient": message.recipient, "channel": message.target,
+             "message": message.message,
+             "delivered": message.status == "sent" and message.message in received}
+            for message in messages]
 
 
 def summary_lines(result: dict[str, Any]) -> list[str]:

@@ -38,6 +38,18 @@ DEFAULT_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-CN": "{{ time }} {{ gate_name }} 有未识别的{{ '人脸' if (credential | default('face'))"
                  " == 'face' else '凭证' }}",
     },
+    "health_gate_refused": {
+        "en": "{{ holder_name | default('Someone') }} was refused at {{ gate_name }}, {{ time }}: "
+              "{{ reasons }}",
+        "zh-CN": "{{ holder_name | default('有人') }} {{ time }} 在 {{ gate_name }} 被拒绝："
+                 "{{ reasons }}",
+    },
+    "permit_expiring": {
+        "en": "The {{ what | default('permit') }} of {{ person_name }} ends {{ expires }} "
+              "({{ days_left }} days left)",
+        "zh-CN": "{{ person_name }} 的{{ '资质审核' if what == 'qualification' else '通行许可' }}"
+                 "将于 {{ expires }} 到期（剩 {{ days_left }} 天）",
+    },
     "one_key_open": {
         "en": "{{ visitor_name | default('A visitor') }} is at {{ gate_name }} ({{ time }}). "
               "Open once, valid {{ valid_minutes }} min: {{ url }}",
