@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import socket
 import statistics
 import subprocess
@@ -28,6 +27,7 @@ from devices.emulators.modbus_thermal import ThermalEmulator
 from devices.emulators.modbus_turnstile import TurnstileEmulator
 from devices.emulators.mqtt_card_reader import MqttCardReaderEmulator
 from devices.emulators.mqtt_thermal import MqttThermalEmulator
+from hub.bench.report import print_results
 from hub.bootstrap import async_from_config_dir
 from hub.core import Hub
 
@@ -44,12 +44,7 @@ def register_bench(targets: Any) -> None:
 
 def run_bench(args: argparse.Namespace) -> int:
     """Run the three measurements and print them."""
-    results = asyncio.run(async_measure(args.opens, args.restarts))
-    if args.json:
-        print(json.dumps(results))
-    else:
-        for key, value in results.items():
-            print(f"{key:40} {value}")
+    print_results(asyncio.run(async_measure(args.opens, args.restarts)), args.json)
     return 0
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import tempfile
 import time
 from typing import Any
 
+from hub.bench.report import print_results
 from hub.callback import callback
 from hub.const import EVENT_STATE_CHANGED
 from hub.core import Hub
@@ -31,12 +31,7 @@ def register_bench(targets: Any) -> None:
 
 def run_bench(args: argparse.Namespace) -> int:
     """Run every measurement and print the numbers."""
-    results = asyncio.run(async_measure(args.events))
-    if args.json:
-        print(json.dumps(results))
-    else:
-        for key, value in results.items():
-            print(f"{key:36} {value:>14,.0f}" if isinstance(value, float) else f"{key:36} {value}")
+    print_results(asyncio.run(async_measure(args.events)), args.json)
     return 0
 
 

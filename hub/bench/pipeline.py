@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import statistics
 import tempfile
 import textwrap
 import time
@@ -28,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from hub.bench.report import print_results, summarise
 from hub.callback import callback
 from hub.const import EVENT_CALL_SERVICE, EVENT_FACE_RECOGNIZED
 from hub.events import Event
@@ -56,13 +55,6 @@ def register_bench(targets: Any) -> None:
     parser.set_defaults(func=run_bench)
 
 
-def _stats(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {"median": round(statistics.median(ordered), 3),
-            "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 3),
-            "min": round(ordered[0], 3), "n": len(ordered)}
-
-
 def run_bench(args: argparse.Namespace) -> int:
     """Build the site, measure, print."""
     data = args.data or Path(os.environ.get("MENJIN_DATA_DIR", "../shared/data"))
@@ -70,8 +62,7 @@ def run_bench(args: argparse.Namespace) -> int:
         print(f"Need the shared data folder with models/ and faces/lfw/: {data} not found "
               "(give --data DIR or set MENJIN_DATA_DIR).")
         return 1
-    results = asyncio.run(async_measure(data, args.people, args.runs))
-    print(json.dumps(results) if args.json else json.dumps(results, indent=1))
+    print_results(asyncio.run(async_measure(data, args.people, args.runs)), args.json)
     return 0
 
 
@@ -153,8 +144,8 @@ async def async_measure(data: Path, people: int, runs: int) -> dict[str, Any]:
                     timeout=30)
             return {
                 "people": people + 1,
-                "event_to_command_ms": _stats(await _event_to_command(hub, runs)),
-                "frame_to_coil_ms": _stats(
+                "event_to_command_ms": summarise(await _event_to_command(hub, runs)),
+                "frame_to_coil_ms": summarise(
                     await _frame_to_coil(hub, frame, coil_times, coil_written, runs)),
                 "frame_size": [int(frame.shape[1]), int(frame.shape[0])],
             }

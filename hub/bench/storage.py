@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import statistics
@@ -20,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from hub.bench.report import print_results
 from hub.people.access_log import AccessRecord
 from hub.people.config import PeopleConfig
 from hub.people.const import CredentialType, Decision, Direction
@@ -48,12 +48,7 @@ def register_bench(targets: Any) -> None:
 
 def run_bench(args: argparse.Namespace) -> int:
     """Run every measurement and print the numbers."""
-    results = asyncio.run(_measure(args))
-    if args.json:
-        print(json.dumps(results))
-    else:
-        for key, value in results.items():
-            print(f"{key:40} {value}")
+    print_results(asyncio.run(_measure(args)), args.json)
     return 0
 
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
-import statistics
 import tempfile
 import textwrap
 import time
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hub.auth.models import Role
+from hub.bench.report import print_results, summarise
 from hub.bootstrap import async_from_config_dir
 from hub.core import Hub
 from hub.http.server import HubHTTP
@@ -67,20 +66,8 @@ def register_bench(targets: Any) -> None:
 
 def run_bench(args: argparse.Namespace) -> int:
     """Run the measurements and print them."""
-    results = asyncio.run(async_measure(args))
-    if args.json:
-        print(json.dumps(results))
-    else:
-        for key, value in results.items():
-            print(f"{key:40} {value}")
+    print_results(asyncio.run(async_measure(args)), args.json)
     return 0
-
-
-def _stats(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {"median": round(statistics.median(ordered), 1),
-            "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 1),
-            "max": round(ordered[-1], 1)}
 
 
 def _write_config(folder: Path) -> None:
@@ -180,12 +167,12 @@ async def _measure_pages(browser: Browser, url: str, password: str, loads: int
         if name in ("login", "guardian"):
             continue
         times = [await _load_time(page, url + path, name) for _ in range(loads)]
-        results[name] = _stats(times)
+        results[name] = summarise(times, digits=1)
     await context.close()
     context = await browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
     page = await context.new_page()
-    results["login"] = _stats([await _load_time(page, url + "/", "login")
-                               for _ in range(loads)])
+    results["login"] = summarise([await _load_time(page, url + "/", "login")
+                                  for _ in range(loads)], digits=1)
     await context.close()
     return results
 
@@ -215,7 +202,7 @@ async def _measure_live(hub: Hub, browser: Browser, url: str, password: str, dec
         await page.wait_for_timeout(600)
         await page.screenshot(path=str(screenshots / "dashboard.png"), full_page=False)
     await context.close()
-    return _stats(latencies)
+    return summarise(latencies, digits=1)
 
 
 async def _guardian_screenshot(hub: Hub, browser: Browser, url: str, password: str,

@@ -6,7 +6,6 @@ import argparse
 import gc
 import json
 import os
-import statistics
 import sys
 import time
 import tracemalloc
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from hub.bench.report import summarise
 
 from .const import EMBEDDING_DIM
 
@@ -28,18 +29,6 @@ def default_data_dir() -> Path:
     if configured:
         return Path(configured).expanduser()
     return Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
-def summarise(samples_ms: list[float]) -> dict[str, float]:
-    """Median, p95, min and count of timings in milliseconds."""
-    ordered = sorted(samples_ms)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "median": round(statistics.median(ordered), 3),
-        "p95": round(p95, 3),
-        "min": round(ordered[0], 3),
-        "n": len(ordered),
-    }
 
 
 def _time_ms(func: Callable[[], object]) -> float:

@@ -18,6 +18,7 @@ from hub.core import Hub
 from hub.exceptions import HubError
 from hub.people.access_log import AccessRecord
 from hub.people.const import DATA_STORE, CredentialType, Decision, Direction
+from hub.people.fields import async_person_fields as people_fields
 from hub.services import ServiceCall
 from integrations.access.const import EVENT_ACTUATOR_FAILED
 from integrations.access.gates import GateRuntime
@@ -62,15 +63,7 @@ DECISION_SCHEMA = vol.Schema({
 
 async def async_person_fields(hub: Hub, person_id: str | None) -> dict[str, Any]:
     """Name, kind and groups for events and notifications."""
-    fields: dict[str, Any] = {"person_id": person_id, "person_name": None,
-                              "person_kind": None, "person_groups": []}
-    store = hub.data.get(DATA_STORE)
-    if person_id and store is not None:
-        person = await store.persons.async_get(person_id)
-        if person is not None:
-            fields.update(person_name=person.name, person_kind=person.kind.value,
-                          person_groups=sorted(person.groups))
-    return fields
+    return await people_fields(hub.data.get(DATA_STORE), person_id)
 
 
 async def async_decide(

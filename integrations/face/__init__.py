@@ -24,7 +24,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import voluptuous as vol
 
 import hub.config.validation as cv
@@ -34,6 +33,7 @@ from hub.events import Event
 from hub.face.async_engine import AsyncFaceEngine
 from hub.face.config import FaceEngineConfig
 from hub.face.errors import FaceEngineError
+from hub.people.enrolment import async_load_gallery_into
 from hub.services import ServiceCall
 from integrations.face.const import (
     CONF_CAMERA,
@@ -132,19 +132,14 @@ async def async_setup(hub: Hub, config: dict[str, Any]) -> bool:
 
 
 async def async_load_gallery(hub: Hub, engine: AsyncFaceEngine) -> int:
-    """Load every consented face template from the people store into the engine."""
+    """Load every consented face template of the engine's model from the people store."""
     store = hub.data.get(DATA_PEOPLE_STORE)
     if store is None:
         _LOGGER.warning("No people store: the face gallery is empty until people are enrolled")
         return 0
-    templates = await store.biometrics.async_load_gallery(actor="face", purpose="matching")
-    by_person: dict[str, list[Any]] = {}
-    for template in templates:
-        by_person.setdefault(template.person_id, []).append(template.vector)
-    for person_id, vectors in by_person.items():
-        await engine.async_add_embeddings(person_id, np.stack(vectors).astype(np.float32))
-    _LOGGER.info("Face gallery: %d people, %d templates", len(by_person), len(templates))
-    return len(by_person)
+    people = await async_load_gallery_into(store, engine, actor="face")
+    _LOGGER.info("Face gallery: %d people", people)
+    return people
 
 
 SCAN_SCHEMA = vol.Schema(
