@@ -51,6 +51,9 @@ def register_bench(targets: Any) -> None:
     parser.add_argument("--runs", type=int, default=50, help="samples per measurement")
     parser.add_argument("--data", type=Path, default=None,
                         help="shared data folder (default $MENJIN_DATA_DIR or ../shared/data)")
+    parser.add_argument("--detector-input", type=int, default=640,
+                        help="longer side fed to the face detector (a gate camera where faces "
+                             "are large can use 320)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run_bench)
 
@@ -62,11 +65,13 @@ def run_bench(args: argparse.Namespace) -> int:
         print(f"Need the shared data folder with models/ and faces/lfw/: {data} not found "
               "(give --data DIR or set MENJIN_DATA_DIR).")
         return 1
-    print_results(asyncio.run(async_measure(data, args.people, args.runs)), args.json)
+    print_results(asyncio.run(async_measure(data, args.people, args.runs,
+                                            args.detector_input)), args.json)
     return 0
 
 
-async def async_measure(data: Path, people: int, runs: int) -> dict[str, Any]:
+async def async_measure(data: Path, people: int, runs: int, detector_input: int = 640
+                        ) -> dict[str, Any]:
     """Run both measurements on a fresh emulated site."""
     from devices.emulators.modbus_turnstile import COIL_OPEN_IN, TurnstileEmulator
     from hub.bootstrap import async_from_config_dir
@@ -106,6 +111,7 @@ async def async_measure(data: Path, people: int, runs: int) -> dict[str, Any]:
                     name: Gate 1}}
             face:
               model_dir: {data / "models"}
+              engine: {{detector: {{input_size: {detector_input}}}}}
               debounce: 0
               fusion: {{window: 1, min_agree: 1}}
               gates:
@@ -136,7 +142,7 @@ async def async_measure(data: Path, people: int, runs: int) -> dict[str, Any]:
             await store.persons.async_add(Person("probe", "Probe", PersonKind.staff))
             await store.consents.async_grant("probe", Purpose.gate_entry, "self", "bench", "v1")
             await async_enroll_photos(store, engine, "probe", photos[:-1], "bench")
-            frame = await hub.async_add_executor_job(read_image, photos[-1])
+            frame = await hub.async_add_executor_job(_gate_frame, read_image(photos[-1]))
             if hub.states.get("turnstile.gate_1_turnstile") is None:
                 await hub.bus.async_wait_for(
                     "state_changed",
@@ -148,10 +154,20 @@ async def async_measure(data: Path, people: int, runs: int) -> dict[str, Any]:
                 "frame_to_coil_ms": summarise(
                     await _frame_to_coil(hub, frame, coil_times, coil_written, runs)),
                 "frame_size": [int(frame.shape[1]), int(frame.shape[0])],
+                "detector_input": detector_input,
             }
         finally:
             await hub.async_stop()
             await turnstile.stop()
+
+
+def _gate_frame(photo: Any) -> Any:
+    """The probe photo inside a 640x480 frame, the size a gate camera delivers."""
+    canvas = np.full((480, 640, 3), 96, dtype=np.uint8)
+    height, width = photo.shape[:2]
+    top, left = (480 - height) // 2, (640 - width) // 2
+    canvas[top:top + height, left:left + width] = photo if photo.ndim == 3 else photo[..., None]
+    return canvas
 
 
 async def _event_to_command(hub: Any, runs: int) -> list[float]:
