@@ -29,6 +29,8 @@ _T = TypeVar("_T")
 # How long shutdown waits for tracked tasks before cancelling them.
 STOP_GRACE_SECONDS = 10.0
 EXECUTOR_WORKERS = 4
+# How long start-up waits for start listeners before saying which are slow.
+START_WAIT_SECONDS = 30.0
 
 
 class CoreState(enum.Enum):
@@ -114,15 +116,38 @@ class Hub:
         return self.loop.run_in_executor(self._executor, func, *args)
 
     async def async_start(self) -> None:
-        """Announce start-up, then mark the hub running once start listeners settle."""
+        """Announce start-up; the hub is ready once the start listeners have finished.
+
+        Automations attach their triggers and the web server starts listening in
+        `hub_started` listeners, so "ready" means they are in place.
+        """
         started = time.monotonic()
         self.state = CoreState.starting
         self.bus.async_fire(EVENT_HUB_START)
-        # Let start listeners (pollers, discovery) get going before we say we are ready.
-        await asyncio.sleep(0)
+        await self.async_block_till_done()
         self.state = CoreState.running
         self.bus.async_fire(EVENT_HUB_STARTED)
+        await self.async_block_till_done()
         _LOGGER.debug("Hub started in %.1f ms", (time.monotonic() - started) * 1000)
+
+    async def async_block_till_done(self, timeout: float = START_WAIT_SECONDS) -> None:
+        """Wait until the tracked tasks running now (and those they start) are done.
+
+        Long-lived loops are background tasks and are not waited for; a task still
+        running after `timeout` is named in the log and start-up goes on.
+        """
+        deadline = self.loop.time() + timeout
+        current = asyncio.current_task()
+        while True:
+            pending = {task for task in self._tasks if task is not current and not task.done()}
+            if not pending:
+                return
+            remaining = deadline - self.loop.time()
+            if remaining <= 0:
+                _LOGGER.warning("Still running after %.0f s of start-up: %s", timeout,
+                                ", ".join(sorted(task.get_name() for task in pending)))
+                return
+            await asyncio.wait(pending, timeout=remaining)
 
     async def async_stop(self, exit_code: int = 0) -> None:
         """Stop gracefully: tell listeners, wait for tracked tasks, then cancel stragglers."""

@@ -15,8 +15,10 @@ import hub.config.validation as cv
 from hub.automation.engine import Automation
 from hub.automation.validation import AutomationValidator
 from hub.config.load import ValidationContext
-from hub.const import ATTR_ENTITY_ID
-from hub.core import Hub
+from hub.const import ATTR_ENTITY_ID, EVENT_HUB_STARTED
+from hub.core import CoreState, Hub
+from hub.events import Event
+from hub.exceptions import HubError
 from hub.services import ServiceCall
 
 _LOGGER = logging.getLogger(__name__)
@@ -47,13 +49,26 @@ async def async_setup(hub: Hub, config: list[dict[str, Any]]) -> bool:
     for automation_config in config:
         automation = Automation(hub, automation_config, catalog)
         automations[automation.entity_id] = automation
-        if automation_config["initial_state"]:
-            await automation.async_enable()
-        else:
-            automation.enabled = False
-            automation.async_write_state()
+        automation.enabled = False
+        automation.async_write_state()
     hub.data[DATA_AUTOMATIONS] = automations
     _register_services(hub, automations)
+
+    async def start(_event: Event | None = None) -> None:
+        # Triggers attach once every integration is up, so an automation may use
+        # what any of them provides (mqtt topics, faces, gates) whatever the order.
+        for automation in automations.values():
+            if not automation.config["initial_state"]:
+                continue
+            try:
+                await automation.async_enable()
+            except HubError as err:
+                _LOGGER.error("Automation %s not started: %s", automation.automation_id, err)
+
+    if hub.state is CoreState.running:
+        await start()
+    else:
+        hub.bus.async_listen_once(EVENT_HUB_STARTED, start)
     _LOGGER.info("%d automations loaded", len(automations))
     return True
 
