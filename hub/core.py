@@ -130,13 +130,13 @@ class Hub:
         await self.async_block_till_done()
         _LOGGER.debug("Hub started in %.1f ms", (time.monotonic() - started) * 1000)
 
-    async def async_block_till_done(self, timeout: float = START_WAIT_SECONDS) -> None:
+    async def async_block_till_done(self, max_wait: float = START_WAIT_SECONDS) -> None:
         """Wait until the tracked tasks running now (and those they start) are done.
 
         Long-lived loops are background tasks and are not waited for; a task still
-        running after `timeout` is named in the log and start-up goes on.
+        running after `max_wait` seconds is named in the log and start-up goes on.
         """
-        deadline = self.loop.time() + timeout
+        deadline = self.loop.time() + max_wait
         current = asyncio.current_task()
         while True:
             pending = {task for task in self._tasks if task is not current and not task.done()}
@@ -144,7 +144,7 @@ class Hub:
                 return
             remaining = deadline - self.loop.time()
             if remaining <= 0:
-                _LOGGER.warning("Still running after %.0f s of start-up: %s", timeout,
+                _LOGGER.warning("Still running after %.0f s of start-up: %s", max_wait,
                                 ", ".join(sorted(task.get_name() for task in pending)))
                 return
             await asyncio.wait(pending, timeout=remaining)

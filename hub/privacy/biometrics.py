@@ -10,6 +10,7 @@ template that does not decrypt is an error, never a silently smaller gallery.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -140,6 +141,10 @@ class BiometricStore:
             vector=np.frombuffer(plaintext, dtype="<f4").astype(np.float32),
         )
 
+    async def _async_decrypt_all(self, rows: Sequence[Row]) -> list[FaceTemplate]:
+        """Decrypt in a worker thread: a large gallery must not stall the event loop."""
+        return await asyncio.to_thread(lambda: [self._decrypt(row) for row in rows])
+
     async def async_load_gallery(
         self, model_id: str | None = None, actor: str = "system", purpose: str = "matching"
     ) -> list[FaceTemplate]:
@@ -151,7 +156,7 @@ class BiometricStore:
             "WHERE c.type = 'face' AND c.person_id IN (SELECT person_id FROM consents "
             "WHERE purpose = 'gate_entry' AND withdrawn_at IS NULL)" + where +
             " ORDER BY t.id", (model_id,) if model_id else ())
-        templates = [self._decrypt(row) for row in rows]
+        templates = await self._async_decrypt_all(rows)
         await self._audit.async_append(
             actor, AUDIT_BIOMETRIC_READ, "gallery", model_id,
             {"templates": len(templates), "purpose": purpose})
@@ -164,7 +169,7 @@ class BiometricStore:
             "SELECT t.*, c.person_id FROM biometric_templates t "
             "JOIN credentials c ON c.id = t.credential_id WHERE c.person_id = ? ORDER BY t.id",
             (person_id,))
-        templates = [self._decrypt(row) for row in rows]
+        templates = await self._async_decrypt_all(rows)
         await self._audit.async_append(
             actor, AUDIT_BIOMETRIC_READ, "person", person_id,
             {"templates": len(templates), "purpose": purpose})

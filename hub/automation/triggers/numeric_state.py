@@ -90,10 +90,7 @@ async def async_attach(
             from_state=old.as_dict() if old else None,
             to_state=new.as_dict() if new else None,
         )
-        if hold is None:
-            timers.fire_now(action, variables, event.context)
-        else:
-            timers.start(entity_id, hold.total_seconds(), action, variables, event.context)
+        timers.fire_or_hold(entity_id, hold, action, variables, event.context)
 
     remove = hub.bus.async_listen(
         EVENT_STATE_CHANGED, on_change, event_filter=lambda data: data["entity_id"] in entity_ids

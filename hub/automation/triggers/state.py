@@ -72,10 +72,7 @@ async def async_attach(
             to_state=new.as_dict() if new else None,
             **({"for": hold.total_seconds()} if hold else {}),
         )
-        if hold is None:
-            timers.fire_now(action, variables, event.context)
-        else:
-            timers.start(entity_id, hold.total_seconds(), action, variables, event.context)
+        timers.fire_or_hold(entity_id, hold, action, variables, event.context)
 
     remove = hub.bus.async_listen(
         EVENT_STATE_CHANGED,

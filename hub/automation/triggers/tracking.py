@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from hub.automation.triggers import TriggerAction
@@ -35,6 +35,16 @@ class HoldTimers:
     ) -> None:
         """Run the action at once, as a tracked task."""
         self._hub.async_create_task(run_action(action, variables, context), "trigger action")
+
+    def fire_or_hold(
+        self, key: str, hold: timedelta | None, action: TriggerAction,
+        variables: dict[str, Any], context: Context | None,
+    ) -> None:
+        """Fire now, or once the condition has held for `hold` (state and numeric_state)."""
+        if hold is None:
+            self.fire_now(action, variables, context)
+        else:
+            self.start(key, hold.total_seconds(), action, variables, context)
 
     def start(
         self,
