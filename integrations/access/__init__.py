@@ -32,7 +32,7 @@ from hub.core import Hub
 from hub.entities.card_reader import DATA_READER_GATES
 from hub.people.const import DATA_STORE, AntiPassback
 from hub.people.sites import Gate, Zone
-from integrations.access import credentials, permits, visitor
+from integrations.access import credentials, fire, permits, visitor
 from integrations.access.const import (
     CONF_ANTI_PASSBACK,
     CONF_GATES,
@@ -87,6 +87,8 @@ def _zones_exist(config: dict[str, Any]) -> dict[str, Any]:
 
 CONFIG_SCHEMA = vol.All(
     vol.Schema({
+        # A binary sensor that is `on` during a fire: every gate is released.
+        vol.Optional("fire_alarm"): cv.entity_id,
         vol.Optional(CONF_ZONES, default={}): {cv.slug: ZONE_SCHEMA},
         vol.Optional(CONF_GATES, default={}): {cv.slug: GATE_SCHEMA},
     }),
@@ -120,6 +122,7 @@ async def async_setup(hub: Hub, config: dict[str, Any]) -> bool:
     register_services(hub, gates)
     visitor.register(hub, gates)
     permits.register(hub)
+    fire.setup(hub, config, gates)
     track_passages(hub, gates)
     credentials.listen(hub, {gate_id: gate["direction"] if gate["direction"] != "both"
                              else "in" for gate_id, gate in config[CONF_GATES].items()})

@@ -75,6 +75,10 @@ async def async_decide(
     if gate is None:
         raise HubError(f"unknown gate '{data['gate']}' (gates: {', '.join(sorted(gates))})")
     store = hub.data[DATA_STORE]
+    fire = hub.data.get("access_fire_release")
+    if fire is not None and fire.active:
+        # The gate is already released for the fire: record, never command it.
+        data = {**data, "open": False, "reasons": [*data["reasons"], "fire_release_active"]}
     actuator = gate.turnstile or gate.relay
     if granted and data["open"] and actuator:
         state = hub.states.get(actuator)

@@ -181,6 +181,7 @@ async def make_site(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
                   direction: in
                   sample_interval: 0.05
             access:
+              fire_alarm: binary_sensor.fire_alarm
               zones:
                 school: {{name: School}}
               gates:

@@ -6,6 +6,7 @@ import base64
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from hub.callback import callback
 from hub.people.const import PersonKind, ReviewStatus
 from hub.people.model import Person, Qualification
 from tests.devices_helpers import wait_until
@@ -173,3 +174,33 @@ async def test_unavailable_turnstile_turns_a_grant_into_a_logged_denial(make_sit
     assert decision["reasons"] == ["turnstile.gate_1_turnstile is unavailable"]
     [entry] = await site.store.access_log.async_query(person_id="bo")
     assert entry.record.decision.value == "denied"
+
+
+async def test_fire_alarm_releases_every_gate_and_is_never_fought(make_site: Any) -> None:
+    site: Site = await make_site(SCHOOL)
+    await site.store.persons.async_add(child("bo", "Bo"))
+    await site.store.credentials.async_add_card("bo", "04A1B2C3")
+    releases: list[str] = []
+    site.hub.bus.async_listen("call_service", callback(
+        lambda event: releases.append(event.data["service_data"].get("mode"))
+        if event.data["service"] == "set_mode" else None))
+    site.hub.states.async_set("binary_sensor.fire_alarm", "on")
+    await wait_until(lambda: site.turnstile.mode == "free", "the turnstile released")
+    await wait_until(lambda: site.relays.state()["channels"][:3] == [True, True, True],
+                     "the door relays held open")
+    # A rule (or a person) that tries to lock the gate during the fire is undone.
+    await site.hub.services.async_call("turnstile", "lock",
+                                       {"entity_id": "turnstile.gate_1_turnstile"})
+    await wait_until(lambda: releases.count("free") >= 2, "the turnstile released again")
+    await wait_until(lambda: site.turnstile.mode == "free", "the emulator back in free mode")
+    # Decisions are still recorded, with the fire as their context; the gate is not commanded.
+    opens_before = dict(site.turnstile.open_commands)
+    site.hub.bus.async_fire("credential_presented",
+                            {"gate": "school_gate", "type": "card", "value": "04A1B2C3"})
+    decision = await site.wait_for_event("access_decision")
+    assert decision["granted"] and "fire_release_active" in decision["reasons"]
+    assert site.turnstile.open_commands == opens_before
+    site.hub.states.async_set("binary_sensor.fire_alarm", "off")
+    await wait_until(lambda: site.turnstile.mode == "normal", "the turnstile back to normal")
+    await wait_until(lambda: site.relays.state()["channels"][:3] == [False, False, False],
+                     "the door relays closed")
