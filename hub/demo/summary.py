@@ -16,10 +16,20 @@ async def notifications_of(site: DemoSite) -> list[dict[str, Any]]:
                  "delivered": False} for call in site.notify_calls]
     received = {item.get("message") for item in site.received}
     messages = sorted(await outbox.async_list(), key=lambda message: message.created_at)
-    return [{"recipient": message.recipient, "channel": message.target,
-             "message": message.message,
+    return [{"recipient": message.recipient,
+             "recipient_name": await _recipient_name(site, message.recipient),
+             "channel": message.target, "message": message.message,
              "delivered": message.status == "sent" and message.message in received}
             for message in messages]
+
+
+async def _recipient_name(site: DemoSite, recipient: str) -> str:
+    """A guardian's name, or a configured desk's, for the printed summary."""
+    kind, _, key = recipient.partition(":")
+    if kind == "guardian":
+        guardian = await site.hub.data["people_store"].persons.async_get_guardian(key)
+        return str(guardian.name) if guardian is not None else recipient
+    return key.replace("_", " ").capitalize() if key else recipient
 
 
 def summary_lines(result: dict[str, Any]) -> list[str]:
@@ -30,7 +40,8 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     lines = ["", f"{len(decisions)} decisions: {granted} granted, {len(decisions) - granted} "
              f"denied, each with its reasons in the access log.",
              f"{len(result['notifications'])} notifications, {delivered} delivered:"]
-    lines += [f"  to {n['recipient']} via {n['channel']}: {n['message']}"
+    lines += [f"  to {n.get('recipient_name') or n['recipient']} via {n['channel']}: "
+              f"{n['message']}"
               f"{'' if n['delivered'] else ' (not delivered)'}"
               for n in result["notifications"]]
     return lines
