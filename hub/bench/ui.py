@@ -97,11 +97,6 @@ async def _start_site(folder: Path) -> Hub:
     if failed:
         await hub.async_stop()
         raise RuntimeError(f"bench site did not start: {failed}")
-    server: HubHTTP = hub.data["http"]
-    for _ in range(300):
-        if server.port:
-            break
-        await asyncio.sleep(0.01)
     return hub
 
 

@@ -6,7 +6,6 @@ engine with the shared models; users are created without default passwords.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import textwrap
 from dataclasses import dataclass, field
@@ -98,11 +97,7 @@ async def start_site(folder: Path, face: bool = False) -> Site:
     if failed:
         await hub.async_stop()
         raise RuntimeError(f"integrations failed to set up: {failed}")
-    server: HubHTTP = hub.data["http"]
-    for _ in range(200):
-        if server.port:
-            break
-        await asyncio.sleep(0.01)
+    server: HubHTTP = hub.data["http"]  # listening: start-up waits for the server
     site = Site(hub, server, server.url)
     users = (("admin", ADMIN_PASSWORD, Role.ADMIN, []),
              ("operator", OPERATOR_PASSWORD, Role.OPERATOR, []),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,10 +31,6 @@ async def site(config_dir: ConfigWriter) -> AsyncIterator[Site]:
     folder = config_dir("http:\n  server_port: 0\n")
     hub, results = await async_from_config_dir(folder)
     assert results["http"].ok
-    for _ in range(100):
-        await asyncio.sleep(0.01)
-        if hub.data["http"].port:
-            break
     server: HubHTTP = hub.data["http"]
     admin = await hub.async_add_executor_job(
         server.auth.add_user, "admin", ADMIN_PASSWORD, Role.ADMIN)
