@@ -6,6 +6,12 @@ no hub code ever runs on paho's thread and the loop never waits on a socket.
 paho reconnects by itself with exponential backoff; on every (re)connect we
 re-subscribe everything, publish our birth message, and publish `online` on
 `<discovery prefix>/status` so devices re-announce themselves.
+
+A subscription only routes messages once the broker has acknowledged it
+(SUBACK); until then a message published by a device is simply not ours.
+`ready` is true only when connected with no acknowledgement outstanding, so
+whoever needs "the broker will route to us now" (tests, benchmarks, a
+health check) can wait for exactly that instead of guessing with a sleep.
 """
 
 from __future__ import annotations
@@ -65,6 +71,7 @@ class MqttClient:
         self.connected = False
         self.stopping = False
         self.connect_count = 0
+        self._unacknowledged: set[int] = set()
         self._subscriptions: dict[str, list[tuple[MessageCallback, int]]] = {}
         self._connection_listeners: list[Callable[[bool], None]] = []
         self._client = mqtt.Client(
@@ -85,6 +92,7 @@ class MqttClient:
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
 
     # Threads -> loop ----------------------------------------------------------
     def _on_connect(self, _c: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
@@ -98,6 +106,9 @@ class MqttClient:
                                    bool(message.retain))
         self.hub.loop.call_soon_threadsafe(self._dispatch, received)
 
+    def _on_subscribe(self, _c: mqtt.Client, _u: Any, mid: int, _codes: Any, _p: Any) -> None:
+        self.hub.loop.call_soon_threadsafe(self._unacknowledged.discard, mid)
+
     # In the loop ----------------------------------------------------------------
     @callback
     def _connected(self, ok: bool, reason: str) -> None:
@@ -110,7 +121,7 @@ class MqttClient:
         _LOGGER.info("Connected to MQTT broker %s:%s", self.config[CONF_BROKER],
                      self.config[CONF_PORT])
         for topic, entries in self._subscriptions.items():
-            self._client.subscribe(topic, max(qos for _cb, qos in entries))
+            self._subscribe(topic, max(qos for _cb, qos in entries))
         birth = self.config[CONF_BIRTH]
         self._client.publish(birth["topic"], birth["payload"], birth["qos"], birth["retain"])
         prefix = self.config.get(CONF_DISCOVERY_PREFIX)
@@ -124,6 +135,7 @@ class MqttClient:
     @callback
     def _disconnected(self, reason: str) -> None:
         was_connected, self.connected = self.connected, False
+        self._unacknowledged.clear()  # everything is subscribed afresh on reconnect
         if was_connected and not self.stopping:
             _LOGGER.warning("Lost MQTT broker connection (%s); reconnecting", reason)
             for listener in list(self._connection_listeners):
@@ -142,6 +154,13 @@ class MqttClient:
                 except Exception:  # one bad subscriber must not starve the others
                     _LOGGER.exception("Error handling MQTT message on %s", message.topic)
 
+    def _subscribe(self, topic: str, qos: int) -> None:
+        # The ack arrives on paho's thread and is handed to the loop, so it is
+        # always processed after this call has recorded the message id.
+        result, mid = self._client.subscribe(topic, qos)
+        if result == mqtt.MQTT_ERR_SUCCESS and mid is not None:
+            self._unacknowledged.add(mid)
+
     # API --------------------------------------------------------------------------
     def async_subscribe(self, topic: str, message_callback: MessageCallback, qos: int = 0
                         ) -> Callable[[], None]:
@@ -150,7 +169,7 @@ class MqttClient:
         entry = (message_callback, qos)
         entries.append(entry)
         if self.connected and len(entries) == 1:
-            self._client.subscribe(topic, qos)
+            self._subscribe(topic, qos)
 
         def unsubscribe() -> None:
             if entry in entries:
@@ -192,10 +211,15 @@ class MqttClient:
         await self.hub.async_add_executor_job(self._client.loop_stop)
         self.connected = False
 
-    async def async_wait_connected(self, wait: float) -> bool:
-        """Wait until connected (tests, benchmarks); False on timeout."""
+    @property
+    def ready(self) -> bool:
+        """Connected, and the broker has acknowledged every subscription."""
+        return self.connected and not self._unacknowledged
+
+    async def async_wait_ready(self, wait: float) -> bool:
+        """Wait until `ready` (tests, benchmarks); False on timeout."""
         deadline = self.hub.loop.time() + wait
-        while not self.connected:
+        while not self.ready:
             if self.hub.loop.time() > deadline:
                 return False
             await asyncio.sleep(0.02)

@@ -53,6 +53,7 @@ async def test_emulated_sensors_are_discovered_after_the_hub_birth(tmp_path: Pat
         hub.bus.async_listen("id_card_read", _collect(id_cards))
         await wait_until(lambda: state(hub, "card_reader.card_reader_cr1_card") == "unknown",
                          "the reader")
+        await wait_until(lambda: hub.data["mqtt"].client.ready, "the reader's subscriptions")
         reader._action_read({"card": "04A1B2C3"})
         reader._action_id({"name": "Lina Wang", "id_number": "110101201001011234"})
         await wait_until(lambda: credentials and id_cards, "both reads")
@@ -95,7 +96,7 @@ async def test_a_discovered_switch_waits_for_confirmation_then_works(
     prefix = unique_prefix()
     hub = await start_hub(tmp_path / "config", _config(prefix))
     try:
-        await wait_until(lambda: hub.data["mqtt"].client.connected, "connected")
+        await wait_until(lambda: hub.data["mqtt"].client.ready, "the subscriptions")
         client.publish("tasmota_door/tele/LWT", "Online", retain=True)
         client.publish(f"{prefix}/switch/DC4F22/RL_1/config", json.dumps(TASMOTA_SWITCH))
         manager = hub.data["device_manager"]
@@ -107,6 +108,7 @@ async def test_a_discovered_switch_waits_for_confirmation_then_works(
         await manager.async_confirm("mqtt_dc4f22")
         await wait_until(lambda: state(hub, "relay.door_relay_door_strike") == "unknown",
                          "the relay entity")
+        await wait_until(lambda: hub.data["mqtt"].client.ready, "the relay's subscriptions")
         client.subscribe("tasmota_door/cmnd/POWER")
         await hub.services.async_call("relay", "turn_on",
                                       {"entity_id": "relay.door_relay_door_strike"})
@@ -161,13 +163,15 @@ async def test_hostile_discovery_payloads_are_refused_and_the_hub_runs_on(
     hub = await start_hub(tmp_path / "config", _config(prefix))
     try:
         discovery = hub.data["mqtt"]
-        await wait_until(lambda: discovery.client.connected, "connected")
+        await wait_until(lambda: discovery.client.ready, "the subscriptions")
         for topic, payload in HOSTILE:
             client.publish(f"{prefix}/{topic}", payload.replace(b"{prefix}", prefix.encode()))
         client.publish(f"{prefix}/sensor/good/config",
                        json.dumps({"stat_t": "mjgood/t", "name": "Good", "uniq_id": "good1"}))
         await wait_until(lambda: discovery.rejected == len(HOSTILE), "every refusal")
         await wait_until(lambda: hub.states.get("sensor.good"), "the good sensor")
+        # Its state topic is routed to us only once the broker acknowledged it.
+        await wait_until(lambda: discovery.client.ready, "the good sensor's subscription")
         assert len(hub.states.all()) == 1
         assert not any(t in ("#", "a/+/b") or t.startswith("$")
                        for t in discovery.client._subscriptions)
@@ -194,7 +198,7 @@ async def test_reconnect_after_a_broker_restart_restores_subscriptions(tmp_path:
           reconnect_max_delay: 2
         """))
         mqtt_client = hub.data["mqtt"].client
-        await wait_until(lambda: mqtt_client.connected, "first connection")
+        await wait_until(lambda: mqtt_client.ready, "first connection")
         publisher = MqttTestClient(port)
         publisher.publish(f"{prefix}/sensor/r1/config",
                           json.dumps({"stat_t": "mjr/t", "name": "R", "uniq_id": "r1"}))
@@ -206,6 +210,7 @@ async def test_reconnect_after_a_broker_restart_restores_subscriptions(tmp_path:
         assert state(hub, "sensor.r") == "unavailable"
         broker.start()
         await wait_until(lambda: mqtt_client.connect_count == 2, "the reconnect")
+        await wait_until(lambda: mqtt_client.ready, "the subscriptions restored")
         publisher = MqttTestClient(port)
         publisher.publish("mjr/t", "7")
         await wait_until(lambda: state(hub, "sensor.r") == "7", "a message after reconnect")
@@ -223,7 +228,7 @@ async def test_confirmed_devices_come_back_after_a_restart_before_they_announce(
     hub = await start_hub(folder, _config(prefix, extra="""
         """))
     try:
-        await wait_until(lambda: hub.data["mqtt"].client.connected, "connected")
+        await wait_until(lambda: hub.data["mqtt"].client.ready, "the subscriptions")
         client.publish(f"{prefix}/lock/gate/main/config", json.dumps({
             "name": "Main lock", "uniq_id": "lock_main", "cmd_t": "mjlock/set",
             "stat_t": "mjlock/state", "dev": {"ids": ["lockdev"], "name": "Gate lock"}}))

@@ -44,8 +44,7 @@ async def test_mqtt_trigger_runs_automation_with_payload(tmp_path: Path) -> None
     """)
     publisher: MqttTestClient | None = None
     try:
-        await wait_until(lambda: hub.data["mqtt"].client.connected, "the broker connection")
-        await asyncio.sleep(0.3)  # the subscriptions reach the broker
+        await wait_until(lambda: hub.data["mqtt"].client.ready, "the subscriptions")
         publisher = MqttTestClient()
         waiter = asyncio.ensure_future(hub.bus.async_wait_for("visitor_call", timeout=10))
         publisher.publish(f"{prefix}/intercom/b5_1201/call", '{"gate": "home_gate"}')
