@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -15,6 +16,11 @@ _LOGGER = logging.getLogger(__name__)
 
 SESSION_COOKIE = "menjin_session"
 CSRF_HEADER = "X-CSRF-Token"
+
+
+def csrf_matches(offered: object, expected: str) -> bool:
+    """Constant-time check of a CSRF token echoed by our page."""
+    return isinstance(offered, str) and hmac.compare_digest(offered, expected)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -48,8 +54,8 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
             request[KEY_SESSION] = session
             # Cookies ride along on cross-site requests; a changing request must
             # prove it came from our page by echoing the session's CSRF token.
-            if request.method not in SAFE_METHODS and \
-                    request.headers.get(CSRF_HEADER) != session.csrf_token:
+            if request.method not in SAFE_METHODS and not csrf_matches(
+                    request.headers.get(CSRF_HEADER), session.csrf_token):
                 return error_response("missing or wrong CSRF token", 403)
     if user is not None:
         request[KEY_USER] = user

@@ -21,7 +21,7 @@ from hub.const import EVENT_ACCESS_DECISION, EVENT_GATE_PASSAGE, MATCH_ALL
 from hub.context import Context
 from hub.events import Event
 from hub.exceptions import HubError
-from hub.http.middleware import KEY_AUTH, SESSION_COOKIE
+from hub.http.middleware import KEY_AUTH, SESSION_COOKIE, csrf_matches
 from hub.http.view import KEY_HUB
 from hub.redact import redact
 
@@ -155,14 +155,19 @@ async def _authenticate(request: web.Request, socket: web.WebSocketResponse) -> 
     if isinstance(message.get("access_token"), str):
         return store.user_for_token(message["access_token"])
     cookie = request.cookies.get(SESSION_COOKIE)
-    # A cookie rides along on cross-site sockets too: only our own page may use it.
+    if not message.get("session") or not cookie:
+        return None
+    # A cookie rides along on cross-site sockets too, so a session socket must
+    # come from our own page (Origin) and prove it read the session's CSRF
+    # token, exactly as cookie-authenticated REST writes do.
     origin = request.headers.get("Origin")
-    if message.get("session") and cookie and origin is not None and \
-            origin.split("://", 1)[-1] == request.host:
-        found = store.session_for(cookie)
-        if found is not None:
-            return found[1]
-    return None
+    if origin is None or origin.split("://", 1)[-1] != request.host:
+        return None
+    found = store.session_for(cookie)
+    if found is None:
+        return None
+    session, user = found
+    return user if csrf_matches(message.get("csrf_token"), session.csrf_token) else None
 
 
 async def websocket_handler(request: web.Request) -> web.WebSocketResponse:

@@ -98,6 +98,33 @@ async def test_cookie_login_csrf_and_logout(site: Site) -> None:
             assert resp.status == 401
 
 
+async def test_a_session_websocket_needs_our_origin_and_the_csrf_token(site: Site) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)
+    ws_url = site.url.replace("http", "ws") + "/api/websocket"
+    own_origin = site.url.rstrip("/")
+    async with aiohttp.ClientSession(cookie_jar=jar) as client:
+        async with client.post(site.url + "/api/auth/login",
+                               json={"username": "admin", "password": ADMIN_PASSWORD}) as resp:
+            csrf = (await resp.json())["csrf_token"]
+
+        async def attempt(origin: str | None, message: dict[str, Any]) -> str:
+            headers = {"Origin": origin} if origin else {}
+            async with client.ws_connect(ws_url, headers=headers) as socket:
+                assert (await socket.receive_json())["type"] == "auth_required"
+                await socket.send_json(message)
+                return str((await socket.receive_json())["type"])
+
+        session_auth = {"type": "auth", "session": True, "csrf_token": csrf}
+        # Another site's page: the browser sends our cookie and its own Origin.
+        assert await attempt("http://evil.example", session_auth) == "auth_invalid"
+        assert await attempt(None, session_auth) == "auth_invalid"
+        # Our origin, but a page that never read the session's token.
+        assert await attempt(own_origin, {"type": "auth", "session": True}) == "auth_invalid"
+        assert await attempt(own_origin, {**session_auth, "csrf_token": "x" + csrf}) \
+            == "auth_invalid"
+        assert await attempt(own_origin, session_auth) == "auth_ok"
+
+
 async def test_login_is_rate_limited(site: Site) -> None:
     async with aiohttp.ClientSession() as client:
         statuses = []

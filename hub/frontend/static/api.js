@@ -35,6 +35,11 @@ export async function api(path, { method = "GET", json, form, query } = {}) {
   return data;
 }
 
+/** The session's CSRF token, which the live socket also presents. */
+export function sessionCsrfToken() {
+  return csrfToken;
+}
+
 export async function loadSession() {
   try {
     const me = await api("/api/auth/me");

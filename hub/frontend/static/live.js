@@ -1,4 +1,7 @@
-// Live events over the hub's WebSocket, authenticated with the session cookie.
+// Live events over the hub's WebSocket, authenticated with the session cookie
+// and the session's CSRF token (a cookie alone could come from another site).
+
+import { sessionCsrfToken } from "./api.js";
 
 const listeners = new Set();
 let socket = null;
@@ -13,7 +16,7 @@ function open() {
   socket.addEventListener("message", (message) => {
     const data = JSON.parse(message.data);
     if (data.type === "auth_required") {
-      socket.send(JSON.stringify({ type: "auth", session: true }));
+      socket.send(JSON.stringify({ type: "auth", session: true, csrf_token: sessionCsrfToken() }));
     } else if (data.type === "auth_ok") {
       retry = 0;
       liveState.connected = true;
