@@ -156,10 +156,16 @@ class Hub:
         self.exit_code = exit_code
         self.state = CoreState.stopping
         self.bus.async_fire(EVENT_HUB_STOP)
-        for task in list(self._background_tasks):
+        background = set(self._background_tasks)
+        for task in background:
             task.cancel()
-        if self._background_tasks:
-            await asyncio.gather(*self._background_tasks, return_exceptions=True)
+        if background:
+            # Bounded: a task that swallows its cancellation must not keep the
+            # hub (and the process supervisor waiting on it) from stopping.
+            _done, stuck = await asyncio.wait(background, timeout=STOP_GRACE_SECONDS)
+            for task in stuck:
+                _LOGGER.error("Background task %s ignored its cancellation; leaving it behind",
+                              task.get_name())
         pending = {task for task in self._tasks if task is not asyncio.current_task()}
         if pending:
             _done, still_running = await asyncio.wait(pending, timeout=STOP_GRACE_SECONDS)

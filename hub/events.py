@@ -233,7 +233,8 @@ class EventBus:
 
         remove = self.async_listen(event_type, _on_event, event_filter)
         try:
-            return await asyncio.wait_for(future, timeout)
+            async with asyncio.timeout(timeout):
+                return await future
         finally:
             remove()
 

@@ -80,7 +80,8 @@ async def _async_setup_component(hub: Hub, config: LoadedConfig, domain: str) ->
             ok = True
         else:
             section: Any = config.sections.get(domain, {})
-            ok = bool(await asyncio.wait_for(async_setup(hub, section), SETUP_TIMEOUT))
+            async with asyncio.timeout(SETUP_TIMEOUT):
+                ok = bool(await async_setup(hub, section))
             if not ok:
                 error = "setup returned False (see the messages above)"
     except TimeoutError:

@@ -115,7 +115,8 @@ class ScriptRunner:
             action["wait_for_trigger"], on_trigger, f"{self.name} {path}", self.variables
         )
         try:
-            trigger = await asyncio.wait_for(fired, seconds)
+            async with asyncio.timeout(seconds):
+                trigger = await fired
         except TimeoutError:
             self.variables["wait"] = {"trigger": None, "timed_out": True}
             if not action["continue_on_timeout"]:

@@ -34,6 +34,9 @@ DEFAULT_CONCURRENCY = 64
 # How often the outbox is looked at even without a wake-up (messages queued by
 # the CLI from another process, retries whose time has come).
 POLL_SECONDS = 2.0
+# How long stopping waits for the loop to notice; the flag ends it even if a
+# cancellation is lost.
+STOP_SECONDS = 5.0
 # Errors are stored and announced shortened: a server's whole HTML error page helps nobody.
 MAX_ERROR_LENGTH = 300
 
@@ -63,6 +66,7 @@ class OutboxWorker:
         self._in_flight: dict[str, asyncio.Task[None]] = {}
         self._outcomes = _Outcomes()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self.delivered = 0
 
     def start(self) -> None:
@@ -80,7 +84,7 @@ class OutboxWorker:
 
     async def _async_run(self) -> None:
         try:
-            while True:
+            while not self._stopping:
                 await self._async_step()
         finally:
             for task in self._in_flight.values():
@@ -117,8 +121,11 @@ class OutboxWorker:
                 next_due = None
             if next_due is not None:
                 timeout = min(timeout, max(0.0, next_due - time.time()))
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a
+        # cancellation that lands as the wake-up fires, and the hub hung on stop.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wake.wait()
 
     async def _async_deliver(self, message: OutboxMessage) -> None:
         attempts = message.attempts + 1
@@ -183,7 +190,9 @@ class OutboxWorker:
 
     async def async_stop(self) -> None:
         """Stop delivering and record what has finished (the rest stays pending)."""
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            self._wake.set()
+            await asyncio.wait([self._task], timeout=STOP_SECONDS)
         await self._async_flush()

@@ -114,8 +114,8 @@ class IpCamera(CameraEntity):
             reader.start()
             try:
                 while True:
-                    item = await asyncio.wait_for(reader.queue.get(),
-                                                  self.config[CONF_TIMEOUT])
+                    async with asyncio.timeout(self.config[CONF_TIMEOUT]):
+                        item = await reader.queue.get()
                     if isinstance(item, CameraError):
                         raise item
                     self._set_frame(item, None)

@@ -57,7 +57,8 @@ class ModbusConnection:
                 f"{self.label} is unreachable ({self.last_error}); retrying in "
                 f"{self._next_attempt - now:.1f} s")
         try:
-            connected = await asyncio.wait_for(self._client.connect(), self.timeout)
+            async with asyncio.timeout(self.timeout):
+                connected = await self._client.connect()
         except (TimeoutError, OSError, ModbusException) as err:
             connected, self.last_error = False, str(err) or type(err).__name__
         if not connected:
@@ -77,8 +78,8 @@ class ModbusConnection:
             for _attempt in range(self.retries + 1):
                 try:
                     await self._ensure_connected()
-                    response = await asyncio.wait_for(
-                        getattr(self._client, method)(*args, **kwargs), self.timeout * 1.5)
+                    async with asyncio.timeout(self.timeout * 1.5):
+                        response = await getattr(self._client, method)(*args, **kwargs)
                 except ModbusDeviceError:
                     raise
                 except (TimeoutError, OSError, ModbusException) as err:

@@ -84,11 +84,12 @@ async def identify(target: ModbusTarget, probe_timeout: float = DISCOVERY_PROBE_
     client = AsyncModbusTcpClient(target.host, port=target.port, timeout=probe_timeout, retries=0,
                                   reconnect_delay=0, reconnect_delay_max=0)
     try:
-        if not await asyncio.wait_for(client.connect(), probe_timeout):
-            return None
-        response = await asyncio.wait_for(
-            client.read_device_information(read_code=1, device_id=target.device_id),
-            probe_timeout * 2)
+        async with asyncio.timeout(probe_timeout):
+            if not await client.connect():
+                return None
+        async with asyncio.timeout(probe_timeout * 2):
+            response = await client.read_device_information(
+                read_code=1, device_id=target.device_id)
     except (TimeoutError, OSError, ModbusException) as err:
         _LOGGER.debug("No 43/14 answer from %s:%s: %s", target.host, target.port, err)
         return None

@@ -137,6 +137,39 @@ async def test_stop_waits_for_tracked_tasks_and_cancels_background_loops(
     assert hub.state is CoreState.stopped
 
 
+async def test_stop_is_bounded_when_a_background_task_swallows_its_cancellation(
+    config_dir: ConfigWriter, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    import asyncio
+
+    from hub import core
+    from hub.core import CoreState, Hub
+
+    monkeypatch.setattr(core, "STOP_GRACE_SECONDS", 0.2)
+    hub = Hub(config_dir(""))
+    await hub.async_start()
+    release = asyncio.Event()
+
+    async def stubborn() -> None:
+        # What asyncio.wait_for on Python 3.11 can do: the cancellation is lost.
+        while not release.is_set():
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                continue
+
+    hub.async_create_background_task(stubborn(), "stubborn loop")
+    await asyncio.sleep(0)
+    await hub.async_stop()
+    assert hub.state is CoreState.stopped
+    assert "Background task stubborn loop ignored its cancellation" in caplog.text
+    release.set()
+    await asyncio.sleep(0)
+    for task in asyncio.all_tasks():
+        if task.get_name() == "stubborn loop":
+            task.cancel()
+
+
 async def test_executor_job_runs_off_the_loop(config_dir: ConfigWriter) -> None:
     import threading
 
