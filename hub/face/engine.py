@@ -26,7 +26,12 @@ from .imageio import Frame, decode_image, ensure_bgr8, read_image
 from .liveness import LivenessModel
 from .mask import MaskModel
 from .models import ModelSet, resolve_models
-from .onnx_tools import cache_dir, create_session, load_recogniser_bytes
+from .onnx_tools import (
+    cache_dir,
+    create_session,
+    load_recogniser_bytes,
+    prepare_thread_pool,
+)
 from .quality import QualityConfig, assess_quality
 from .results import (
     EnrolmentResult,
@@ -66,6 +71,7 @@ class FaceEngine:
         self.config = config or FaceEngineConfig()
         self.models = models or resolve_models(self.config.model_dir)
         threads = self.config.intra_op_threads
+        prepare_thread_pool(threads)
         self._detector = YuNetDetector(
             create_session(self.models.detector.path, threads, "detector"), self.config.detector
         )

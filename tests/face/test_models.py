@@ -132,3 +132,21 @@ def test_corrupt_cache_is_derived_again(
     engine = FaceEngine(FaceEngineConfig(model_dir=model_dir))
     assert engine.embed_aligned([np.zeros((112, 112, 3), np.uint8)]).shape == (1, 128)
     assert entry.stat().st_size > 1_000_000
+
+
+def test_every_model_session_shares_one_thread_pool(engine) -> None:  # type: ignore[no-untyped-def]
+    """One warm pool for the back-to-back models of a frame (docs/face-engine.md)."""
+    from hub.face import onnx_tools
+
+    assert onnx_tools.prepare_thread_pool(engine.config.intra_op_threads)
+    sessions = [engine._detector._session, engine._embedder._session]
+    sessions += [model._session for model in (engine._liveness, engine._mask) if model]
+    assert len(sessions) == 4
+    for session in sessions:
+        assert session.get_session_options().use_per_session_threads is False
+    # Made after the pool, a session without the shared options is refused:
+    # proof that the pool exists for the whole process.
+    lonely = onnx_tools.ort.SessionOptions()
+    with pytest.raises(Exception, match="global thread pool"):
+        onnx_tools.ort.InferenceSession(
+            str(engine.models.detector.path), lonely, providers=["CPUExecutionProvider"])
