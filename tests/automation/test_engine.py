@@ -81,7 +81,7 @@ async def test_state_trigger_with_for_is_cancelled_when_state_reverts(
             - trigger: state
               entity_id: binary_sensor.door
               to: "on"
-              for: 0.2
+              for: 0.5
           actions:
             - action: test.record
         """
@@ -89,7 +89,7 @@ async def test_state_trigger_with_for_is_cancelled_when_state_reverts(
     hub.states.async_set("binary_sensor.door", "on")
     await asyncio.sleep(0.05)
     hub.states.async_set("binary_sensor.door", "off")
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.7)
     assert recorder.calls == []
     hub.states.async_set("binary_sensor.door", "on")
     await recorder.wait(1)
@@ -236,7 +236,8 @@ async def test_modes(
     for _ in range(3):
         hub.bus.async_fire("ping")
         await settle(hub)
-    await asyncio.sleep(0.6)
+    await recorder.wait(expected_runs)
+    await asyncio.sleep(0.3)  # time enough for a run too many to show itself
     assert len(recorder.calls) == expected_runs
     traces = hub.data["automations"]["automation.slow"].traces.snapshot()
     if mode == "restart":

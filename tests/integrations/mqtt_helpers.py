@@ -25,6 +25,8 @@ class MqttTestClient:
         self._connected = threading.Event()
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2)
         self.client.on_connect = lambda *args: self._connected.set()
+        self._subscribed = threading.Event()
+        self.client.on_subscribe = lambda *args: self._subscribed.set()
         self.client.on_message = lambda _c, _u, msg: self.received.append(
             (msg.topic, bytes(msg.payload)))
         self.client.connect("127.0.0.1", port)
@@ -37,8 +39,9 @@ class MqttTestClient:
 
     def subscribe(self, topic: str) -> None:
         """Record messages on `topic`."""
+        self._subscribed.clear()
         self.client.subscribe(topic, qos=1)
-        time.sleep(0.1)
+        assert self._subscribed.wait(10), f"the broker did not acknowledge {topic}"
 
     def close(self) -> None:
         """Disconnect."""

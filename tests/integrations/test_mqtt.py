@@ -45,6 +45,7 @@ async def test_emulated_sensors_are_discovered_after_the_hub_birth(tmp_path: Pat
         await wait_until(lambda: state(hub, "sensor.thermal_sensor_th1_temperature") == "36.5",
                          "the temperature")
         assert thermal.announcements >= 2 and reader.announcements >= 2
+        await wait_until(lambda: hub.data["mqtt"].client.ready, "the sensors' subscriptions")
         thermal._action_set({"temperature": 38.4})
         await wait_until(lambda: state(hub, "binary_sensor.thermal_sensor_th1_fever") == "on",
                          "fever")
