@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("hub.cli.audit", "verify or read the audit log"),
     "outbox": ("hub.cli.outbox", "list pending, sent and dead notifications; retry dead ones"),
     "visitor": ("hub.cli.visitor", "issue a QR visitor pass and deliver it"),
+    "backup": ("hub.cli.backup", "back up the site to one archive, or restore it"),
 }
 
 # Modules that provide `menjin bench <target>` targets.

@@ -11,6 +11,7 @@ from typing import Any
 from hub.bootstrap import async_from_config_dir
 from hub.cli.common import add_config_argument, print_issues
 from hub.config.load import load_config_dir
+from hub.instance import HubAlreadyRunningError, InstanceLock
 from hub.logging_setup import configure_logging
 
 _LOGGER = logging.getLogger(__name__)
@@ -33,7 +34,12 @@ def run(args: argparse.Namespace) -> int:
               f"-c {args.config} checks them without starting).", file=sys.stderr)
         return 1
     configure_logging(config.logger, args.verbose)
-    return asyncio.run(_async_run(args, config))
+    try:
+        with InstanceLock(args.config):
+            return asyncio.run(_async_run(args, config))
+    except HubAlreadyRunningError as err:
+        print(f"menjin did not start: {err}", file=sys.stderr)
+        return 1
 
 
 async def _async_run(args: argparse.Namespace, config: Any) -> int:
