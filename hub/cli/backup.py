@@ -22,10 +22,13 @@ from hub.config.yaml_loader import YamlError
 from hub.exceptions import HubError
 from hub.people.config import PeopleConfig, load_people_config
 from hub.people.store import PeopleStore
+from hub.privacy.after_restore import LaterRemoval, async_reapply, read_later_removals
+from hub.privacy.const import AUDIT_PERSON_ERASE
 from hub.storage.backup import (
     BACKUPS_DIR,
     BackupError,
     BackupManifest,
+    RestoreReport,
     create_backup,
     read_backup,
     restore_backup,
@@ -118,7 +121,7 @@ def _restore(args: argparse.Namespace) -> int:
             database = _database_path(config)
             report = restore_backup(args.archive, args.config, key_fingerprint=key.fingerprint,
                                     database=database, with_config=args.with_config)
-            return asyncio.run(_after_restore(args, report.manifest, report.set_aside))
+            return asyncio.run(_after_restore(args, report))
     except YamlError as err:
         print(f"Error: {err.file}:{err.line}: {err.message}", file=sys.stderr)
         return 1
@@ -127,19 +130,31 @@ def _restore(args: argparse.Namespace) -> int:
         return 1
 
 
-async def _after_restore(args: argparse.Namespace, manifest: BackupManifest,
-                         set_aside: Path | None) -> int:
+async def _after_restore(args: argparse.Namespace, report: RestoreReport) -> int:
+    manifest = report.manifest
+    removals: list[LaterRemoval] = []
+    if report.replaced_database is not None:
+        since = datetime.fromisoformat(manifest.created_at).timestamp()
+        removals = await asyncio.to_thread(
+            read_later_removals, report.replaced_database, since)
     store = await PeopleStore.async_from_config_dir(args.config)
     try:
         await store.audit.async_append(actor(), "backup_restored", "site", manifest.site_name,
                                        {"archive": args.archive.name,
                                         "made": manifest.created_at})
+        reapplied = await async_reapply(store, removals, actor())
         chain = await store.audit.async_verify()
     finally:
         await store.async_close()
     print(f"Restored {_describe(manifest)}.")
-    if set_aside is not None:
-        print(f"The files it replaced were moved to {set_aside}.")
+    if report.set_aside is not None:
+        print(f"The files it replaced were moved to {report.set_aside}.")
+    for removal in reapplied:
+        what = ("erased" if removal.action == AUDIT_PERSON_ERASE
+                else f"withdrew {removal.purpose} consent")
+        when = datetime.fromtimestamp(removal.ts).astimezone()
+        print(f"Re-applied: {removal.person_id} {what} on {when:%Y-%m-%d %H:%M}, after the "
+              "backup was made.")
     if not manifest.has_database:
         print("The database is in PostgreSQL: restore it with pg_restore.")
     print(f"Audit chain {'intact' if chain.ok else 'BROKEN'}: {chain.entries} entries.")

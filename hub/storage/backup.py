@@ -77,6 +77,7 @@ class RestoreReport:
     manifest: BackupManifest
     restored: list[str]
     set_aside: Path | None
+    replaced_database: Path | None = None  # the database the restore replaced, kept aside
 
 
 def _sha256(path: Path) -> str:
@@ -144,6 +145,8 @@ def create_backup(
 ) -> BackupManifest:
     """Write the archive to `output` (mode 0600); `database` None means PostgreSQL."""
     config_dir = config_dir.resolve()
+    # The snapshot's moment: what happened after it is not in the archive.
+    started = datetime.now().astimezone().isoformat(timespec="seconds")
     storage_dir = config_dir / STORAGE_DIR
     excluded = {key_file.resolve()} if key_file is not None else set()
     if database is not None:
@@ -159,7 +162,7 @@ def create_backup(
         for path in _config_files(config_dir, excluded):
             members.append((CONFIG_PREFIX + path.relative_to(config_dir).as_posix(), path))
         manifest = BackupManifest(
-            created_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+            created_at=started,
             site_name=site_name, key_fingerprint=key_fingerprint,
             database="sqlite" if database is not None else "postgresql",
             files={name: _sha256(path) for name, path in members},
@@ -288,6 +291,7 @@ def restore_backup(
         elif with_config:
             targets[name] = config_dir / name.removeprefix(CONFIG_PREFIX)
     moved = _set_aside(targets.values(), database, config_dir, aside)
+    replaced = moved.get(database) if database is not None else None
     with tarfile.open(archive, mode="r:gz") as tar:
         for name, target in targets.items():
             source = tar.extractfile(name)
@@ -298,15 +302,20 @@ def restore_backup(
                 shutil.copyfileobj(source, out)
             if name == DATABASE_MEMBER or name.startswith(STORAGE_PREFIX):
                 target.chmod(0o600)
-    return RestoreReport(manifest, sorted(targets), aside if moved else None)
+    return RestoreReport(manifest, sorted(targets), aside if moved else None, replaced)
 
 
-def _set_aside(targets: Any, database: Path | None, config_dir: Path, aside: Path) -> bool:
-    """Move every file a restore would replace (and the database's journals) to `aside`."""
+def _set_aside(targets: Any, database: Path | None, config_dir: Path,
+               aside: Path) -> dict[Path, Path]:
+    """Move every file a restore would replace (and the database's journals) to `aside`.
+
+    Returns where each moved file went.
+    """
     paths = [path for path in targets if path.exists()]
     if database is not None:
         paths += [Path(f"{database}{suffix}") for suffix in _DB_SIDECARS[1:]
                   if Path(f"{database}{suffix}").exists()]
+    moved: dict[Path, Path] = {}
     for path in paths:
         try:
             relative = path.resolve().relative_to(config_dir)
@@ -315,4 +324,5 @@ def _set_aside(targets: Any, database: Path | None, config_dir: Path, aside: Pat
         destination = aside / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(path), destination)
-    return bool(paths)
+        moved[path] = destination
+    return moved

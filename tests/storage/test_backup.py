@@ -216,3 +216,38 @@ def test_damaged_edited_or_hostile_archives_are_refused(
     with tarfile.open(archive) as tar:
         manifest = json.loads(tar.extractfile(MANIFEST).read())  # type: ignore[union-attr]
     assert manifest["database"] == "sqlite" and "config/secrets.yaml" not in manifest["files"]
+
+
+def test_erasures_and_withdrawals_after_the_backup_are_applied_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hub.privacy.const import Purpose
+    from hub.privacy.rights import async_erase_person
+
+    key = SiteKey.generate()
+    site = _site(tmp_path / "site", key)
+
+    async def enrol_three(store: PeopleStore) -> None:
+        for seed, person_id in enumerate(("wang", "li", "zhao")):
+            await add_enrolled_adult(store, person_id, seed=seed + 1)
+
+    _with_store(site, enrol_three)
+    archive = tmp_path / "site.tar.gz"
+    _backup(site, archive, capsys)
+
+    async def later(store: PeopleStore) -> None:
+        await async_erase_person(store, "li", "office")
+        await store.consents.async_withdraw("wang", Purpose.gate_entry, "wang", "paper",
+                                            actor="office")
+
+    _with_store(site, later)
+    assert main(["backup", "restore", "-c", str(site), str(archive)]) == 0
+    out = capsys.readouterr().out
+    assert "Re-applied: li erased" in out and "Re-applied: wang withdrew gate_entry" in out
+
+    async def state(store: PeopleStore) -> tuple[list[str], bool, bool]:
+        faces = sorted(t.person_id for t in await store.biometrics.async_load_gallery())
+        li = await store.persons.async_get("li")
+        chain = await store.audit.async_verify()
+        return faces, li is None, chain.ok
+
+    assert _with_store(site, state) == (["zhao"], True, True)
