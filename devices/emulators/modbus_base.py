@@ -1,4 +1,10 @@
-"""Shared machinery of the Modbus TCP emulators: a register store and a pymodbus server.
+"""Shared machinery of the Modbus emulators: a register store and a pymodbus server.
+
+An emulator speaks Modbus TCP by default. `start(framer="rtu")` makes it a
+device behind a serial device server (RTU frames over TCP), and
+`start_serial(port)` puts it on an RS-485 bus (see `modbus_serial`). On RTU it
+answers only its own slave id, and stays silent for the others, as a real
+device on a shared bus does.
 
 pymodbus keeps one process-wide device identity (its control block is a
 singleton), so several emulators in one process — the usual case in tests and
@@ -17,10 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pymodbus.constants import DeviceInformation, ExcCodes
+from pymodbus.exceptions import NoSuchIdException
+from pymodbus.framer import FramerType
 from pymodbus.pdu import ExceptionResponse, ModbusPDU
 from pymodbus.pdu.device import DeviceInformationFactory, ModbusDeviceIdentification
 from pymodbus.pdu.mei_message import ReadDeviceInformationRequest, ReadDeviceInformationResponse
-from pymodbus.server import ModbusTcpServer
+from pymodbus.server import ModbusSerialServer, ModbusTcpServer
+from pymodbus.server.base import ModbusBaseServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
 from devices.emulators.control import LOOPBACK, ControlServer, assert_loopback
@@ -35,6 +44,8 @@ _TABLE_BY_FUNCTION = {
     4: INPUT,
 }
 WriteHook = Callable[[str, int, list[int]], None]
+FRAMERS = {"socket": FramerType.SOCKET, "rtu": FramerType.RTU}
+DEFAULT_SLAVE_ID = 1
 
 
 @dataclass(slots=True)
@@ -75,14 +86,21 @@ class RegisterStore:
     writes: list[tuple[float, str, int, list[int]]] = field(default_factory=list)
     # While True the device "hangs": requests get no answer, like a powered-off unit.
     silent: bool = False
+    # None: every unit id answers (a Modbus TCP device). A number: only that slave id.
+    device_id: int | None = None
 
     def __post_init__(self) -> None:
         for table in (COILS, DISCRETE, HOLDING, INPUT):
             self.tables.setdefault(table, [0] * self.sizes.get(table, 0))
 
     def device_ids(self) -> list[int]:
-        """Every unit id answers: the emulator behaves like a single device."""
-        return [0]
+        """The slave id this device answers to (0: every unit id, a single TCP device)."""
+        return [0 if self.device_id is None else self.device_id]
+
+    def check_device(self, device_id: int) -> None:
+        """Raise for a request meant for another slave: the server then stays silent."""
+        if self.device_id is not None and device_id != self.device_id:
+            raise NoSuchIdException(f"this device is slave {self.device_id}, not {device_id}")
 
     def get(self, table: str, address: int, count: int = 1) -> list[int]:
         """Read values directly (control surface and tests)."""
@@ -100,6 +118,7 @@ class RegisterStore:
         self, device_id: int, func_code: int, address: int, count: int = 1
     ) -> list[int] | list[bool] | ExcCodes:
         """Answer a read from the tables."""
+        self.check_device(device_id)
         await self._maybe_hang()
         table = _TABLE_BY_FUNCTION.get(func_code)
         if table is None:
@@ -116,6 +135,7 @@ class RegisterStore:
         self, device_id: int, func_code: int, address: int, values: Sequence[int] | Sequence[bool]
     ) -> ExcCodes | None:
         """Apply a write and tell the device model about it."""
+        self.check_device(device_id)
         await self._maybe_hang()
         table = _TABLE_BY_FUNCTION.get(func_code)
         if table not in (COILS, HOLDING):
@@ -140,6 +160,7 @@ class StoreDeviceInformationRequest(ReadDeviceInformationRequest):
         identity = getattr(context, "identity", None)
         if not isinstance(identity, Identity):
             return await super().datastore_update(context, device_id)
+        context.check_device(device_id)
         if not 0x00 <= self.read_code <= 0x04:
             return ExceptionResponse(self.function_code, ExcCodes.ILLEGAL_VALUE)
         control = _IdentityHolder(identity.as_pymodbus())
@@ -153,24 +174,30 @@ class StoreDeviceInformationRequest(ReadDeviceInformationRequest):
         )
 
 
+def _placeholder() -> SimDevice:
+    """A minimal simulator device: pymodbus insists on one, our store replaces it."""
+    return SimDevice(0, simdata=[SimData(0, datatype=DataType.REGISTERS)])
+
+
 @dataclass(slots=True)
 class _IdentityHolder:
     Identity: ModbusDeviceIdentification
 
 
 class ModbusEmulator:
-    """Base of a Modbus TCP device: store, pymodbus server and HTTP control surface."""
+    """Base of a Modbus device: store, pymodbus server and HTTP control surface."""
 
     kind = "modbus"
 
     def __init__(self, store: RegisterStore) -> None:
         self.store = store
         self.store.on_write = self.on_write
-        self._server: ModbusTcpServer | None = None
-        self._serve_task: asyncio.Task[None] | None = None
+        self._server: ModbusBaseServer | None = None
         self.control = ControlServer(self.state, self.actions())
         self.host = LOOPBACK
         self.port = 0
+        self.serial_port: str | None = None
+        self.framer = "socket"
 
     # Device model -------------------------------------------------------
     def on_write(self, table: str, address: int, values: list[int]) -> None:
@@ -181,6 +208,9 @@ class ModbusEmulator:
         return {
             "kind": self.kind,
             "port": self.port,
+            "serial_port": self.serial_port,
+            "framer": self.framer,
+            "device_id": self.store.device_id,
             "vendor": self.store.identity.vendor,
             "product_code": self.store.identity.product_code,
             "silent": self.store.silent,
@@ -200,13 +230,52 @@ class ModbusEmulator:
         return self.state()
 
     # Lifecycle ------------------------------------------------------------
-    async def start(self, host: str = LOOPBACK, port: int = 0, control_port: int | None = 0) -> int:
-        """Listen on host:port (0 = any free port); return the Modbus port."""
+    async def start(self, host: str = LOOPBACK, port: int = 0, control_port: int | None = 0,
+                    *, framer: str = "socket", device_id: int | None = None) -> int:
+        """Listen on host:port (0 = any free port); return the Modbus port.
+
+        `framer="rtu"` speaks RTU frames over TCP, like a device behind a serial
+        device server; it then answers only `device_id` (default 1).
+        """
         assert_loopback(host)
-        placeholder = SimDevice(0, simdata=[SimData(0, datatype=DataType.REGISTERS)])
+        if framer not in FRAMERS:
+            raise ValueError(f"framer must be one of {sorted(FRAMERS)}, not {framer!r}")
+        if framer == "rtu" and device_id is None:
+            device_id = DEFAULT_SLAVE_ID
+        self.store.device_id = device_id
         server = ModbusTcpServer(
-            placeholder, address=(host, port), custom_pdu=[StoreDeviceInformationRequest]
+            _placeholder(), address=(host, port), framer=FRAMERS[framer],
+            custom_pdu=[StoreDeviceInformationRequest],
+            ignore_missing_devices=device_id is not None,
         )
+        await self._serve(server)
+        sockets = getattr(server.transport, "sockets", None) or []
+        self.port = int(sockets[0].getsockname()[1]) if sockets else port
+        self.host = host
+        self.framer = framer
+        if control_port is not None:
+            await self.control.start(host, control_port)
+        _LOGGER.info("%s emulator on %s:%s (%s)", self.kind, host, self.port, framer)
+        return self.port
+
+    async def start_serial(self, port: str, *, device_id: int = DEFAULT_SLAVE_ID,
+                           baudrate: int = 9600, bytesize: int = 8, parity: str = "N",
+                           stopbits: int = 1, control_port: int | None = None) -> None:
+        """Serve Modbus RTU as slave `device_id` on a serial port (an RS-485 bus)."""
+        self.store.device_id = device_id
+        server = ModbusSerialServer(
+            _placeholder(), port=port, framer=FramerType.RTU, baudrate=baudrate,
+            bytesize=bytesize, parity=parity, stopbits=stopbits,
+            custom_pdu=[StoreDeviceInformationRequest], ignore_missing_devices=True,
+        )
+        await self._serve(server)
+        self.serial_port = port
+        self.framer = "rtu"
+        if control_port is not None:
+            await self.control.start(LOOPBACK, control_port)
+        _LOGGER.info("%s emulator on %s as slave %s", self.kind, port, device_id)
+
+    async def _serve(self, server: ModbusBaseServer) -> None:
         # Our store replaces the simulator memory; pymodbus only needs the three methods.
         server.context = self.store  # type: ignore[assignment]
         # 43/14 is a sub-function: pymodbus looks it up in the sub-table after the main one.
@@ -215,14 +284,7 @@ class ModbusEmulator:
             StoreDeviceInformationRequest, StoreDeviceInformationRequest)
         server.decoder.pdu_sub_table = sub_table
         await server.serve_forever(background=True)
-        sockets = getattr(server.transport, "sockets", None) or []
-        self.port = int(sockets[0].getsockname()[1]) if sockets else port
-        self.host = host
         self._server = server
-        if control_port is not None:
-            await self.control.start(host, control_port)
-        _LOGGER.info("%s emulator on %s:%s", self.kind, host, self.port)
-        return self.port
 
     async def stop(self) -> None:
         """Stop the Modbus server and the control surface."""

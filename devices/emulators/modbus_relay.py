@@ -1,9 +1,11 @@
-"""Emulated 8-channel Modbus TCP relay board: coils 0-7, mirrored on discrete inputs 0-7.
+"""Emulated 8-channel Modbus relay board: coils 0-7, mirrored on discrete inputs 0-7.
 
 Every coil write is recorded with its time, so a benchmark can tell when a
 command from the hub actually reached the board.
 
 Run: `python -m devices.emulators.modbus_relay --port 5021`.
+It speaks Modbus TCP; `start(framer="rtu")` or `start_serial(port)` make it an RTU
+slave (see `modbus_base`).
 """
 
 from __future__ import annotations

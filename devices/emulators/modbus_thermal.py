@@ -1,10 +1,12 @@
-"""Emulated Modbus TCP thermal sensor (forehead thermometer at a gate).
+"""Emulated Modbus thermal sensor (forehead thermometer at a gate).
 
 Input register 0: temperature in tenths of °C (int16), input register 1:
 status (0 ok, 1 no person), input registers 2-3: the same temperature as a
 float32 with the low word first (how some vendors ship it).
 
 Run: `python -m devices.emulators.modbus_thermal --port 5022`.
+It speaks Modbus TCP; `start(framer="rtu")` or `start_serial(port)` make it an RTU
+slave (see `modbus_base`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Emulated Modbus TCP turnstile: open-in / open-out coils, passage counters, alarm, mode.
+"""Emulated Modbus turnstile: open-in / open-out coils, passage counters, alarm, mode.
 
 Register map (the `generic_modbus_turnstile` profile describes the same map):
 
@@ -12,6 +12,8 @@ Register map (the `generic_modbus_turnstile` profile describes the same map):
 | holding register | 1 | open time in ms |
 
 Run: `python -m devices.emulators.modbus_turnstile --port 5020`.
+It speaks Modbus TCP; `start(framer="rtu")` or `start_serial(port)` make it an RTU
+slave (see `modbus_base`).
 """
 
 from __future__ import annotations

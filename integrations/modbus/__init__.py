@@ -1,9 +1,11 @@
-"""Modbus TCP: turnstiles, relay boards and sensors described by device profiles.
+"""Modbus: turnstiles, relay boards and sensors described by device profiles.
 
-Devices listed under `devices:` are the installer's own choice and get
-entities at once. Devices found by the 43/14 scan of `discovery: targets:` go
-through the hub's discovery flow: sensors may be adopted automatically,
-turnstiles and relays wait for `menjin devices confirm`.
+Devices speak Modbus TCP, RTU through a serial device server (`rtuovertcp`),
+or RTU on an RS-485 port (`serial`). Devices listed under `devices:` are the
+installer's own choice and get entities at once. Devices found by the 43/14
+scan of `discovery: targets:` (Modbus TCP only) go through the hub's discovery
+flow: sensors may be adopted automatically, turnstiles and relays wait for
+`menjin devices confirm`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,6 @@ import asyncio
 import logging
 from typing import Any
 
-import voluptuous as vol
-
-import hub.config.validation as cv
 from hub.const import EVENT_HUB_STOP
 from hub.core import Hub
 from hub.devices.const import SOURCE_MODBUS
@@ -26,16 +25,15 @@ from hub.entities.entity import Entity
 from hub.events import Event
 
 from . import binary_sensor, discovery, relay, sensor, turnstile
-from .connection import ConnectionPool
+from .bus import ModbusBus
+from .connection import ConnectionPool, ModbusDeviceError
 from .const import (
     CONF_AUTO_ADOPT,
     CONF_DEVICE_ID,
     CONF_DEVICE_IDS,
     CONF_DEVICES,
     CONF_DISCOVERY,
-    CONF_HOST,
     CONF_HOSTS,
-    CONF_PORT,
     CONF_PORTS,
     CONF_PROFILE,
     CONF_RETRIES,
@@ -43,83 +41,18 @@ from .const import (
     CONF_TARGETS,
     CONF_TIMEOUT,
     DATA_MODBUS,
-    DEFAULT_DISCOVERY_INTERVAL,
-    DEFAULT_PORT,
-    DEFAULT_RETRIES,
-    DEFAULT_SCAN_INTERVAL,
-    DEFAULT_TIMEOUT,
-    DISCOVERY_PROBE_TIMEOUT,
     DOMAIN,
-    MAX_DISCOVERY_CANDIDATES,
+    TYPE_TCP,
 )
 from .coordinator import DeviceCoordinator, ModbusTarget
+from .schema import CONFIG_SCHEMA
+
+__all__ = ["CONFIG_SCHEMA", "async_setup"]
 
 _LOGGER = logging.getLogger(__name__)
 
 PLATFORMS = {"turnstile": turnstile, "relay": relay, "sensor": sensor,
              "binary_sensor": binary_sensor}
-
-
-def _host_list(value: Any) -> list[str]:
-    hosts: list[str] = []
-    for item in cv.ensure_list(value):
-        try:
-            hosts.extend(discovery.expand_hosts(cv.string(item)))
-        except ValueError as err:
-            raise vol.Invalid(str(err)) from err
-    return hosts
-
-
-def _port_list(value: Any) -> list[int]:
-    ports: list[int] = []
-    for item in cv.ensure_list(value):
-        try:
-            ports.extend(discovery.expand_ports(item))
-        except ValueError as err:
-            raise vol.Invalid(str(err)) from err
-    return ports
-
-
-def _bounded(target: dict[str, Any]) -> dict[str, Any]:
-    count = len(target[CONF_HOSTS]) * len(target[CONF_PORTS]) * len(target[CONF_DEVICE_IDS])
-    if count > MAX_DISCOVERY_CANDIDATES:
-        raise vol.Invalid(f"this target expands to {count} probes; keep it under "
-                          f"{MAX_DISCOVERY_CANDIDATES} (narrow the host or port range)")
-    return target
-
-
-unit_id = vol.All(vol.Coerce(int), vol.Range(min=0, max=247))
-
-DEVICE_SCHEMA = vol.Schema({
-    vol.Required(CONF_HOST): cv.string,
-    vol.Optional(CONF_PORT, default=DEFAULT_PORT): cv.port,
-    vol.Optional(CONF_DEVICE_ID, default=1): unit_id,
-    vol.Required(CONF_PROFILE): cv.slug,
-    vol.Optional("name"): cv.string,
-    vol.Optional(CONF_SCAN_INTERVAL): vol.All(vol.Coerce(float), vol.Range(min=0.05)),
-})
-TARGET_SCHEMA = vol.All(vol.Schema({
-    vol.Required(CONF_HOSTS): _host_list,
-    vol.Optional(CONF_PORTS, default=[DEFAULT_PORT]): _port_list,
-    vol.Optional(CONF_DEVICE_IDS, default=[1]): vol.All(cv.ensure_list, [unit_id]),
-}), _bounded)
-CONFIG_SCHEMA = vol.Schema({
-    vol.Optional(CONF_TIMEOUT, default=DEFAULT_TIMEOUT): vol.All(
-        vol.Coerce(float), vol.Range(min=0.05, max=30)),
-    vol.Optional(CONF_RETRIES, default=DEFAULT_RETRIES): vol.All(
-        vol.Coerce(int), vol.Range(min=0, max=10)),
-    vol.Optional(CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): vol.All(
-        vol.Coerce(float), vol.Range(min=0.05)),
-    vol.Optional(CONF_DEVICES, default=[]): [DEVICE_SCHEMA],
-    vol.Optional(CONF_DISCOVERY, default={}): vol.Schema({
-        vol.Optional(CONF_TARGETS, default=[]): [TARGET_SCHEMA],
-        vol.Optional(CONF_SCAN_INTERVAL, default=DEFAULT_DISCOVERY_INTERVAL): vol.All(
-            vol.Coerce(float), vol.Range(min=0.5)),
-        vol.Optional(CONF_AUTO_ADOPT, default=True): cv.boolean,
-        vol.Optional(CONF_TIMEOUT, default=DISCOVERY_PROBE_TIMEOUT): vol.All(
-            vol.Coerce(float), vol.Range(min=0.05, max=10)),
-    }),
-})
 
 
 class ModbusRuntime:
@@ -141,10 +74,15 @@ class ModbusRuntime:
         pending = self._setting_up.get(target.key)
         if pending is not None:
             return await asyncio.shield(pending)
+        try:
+            connection = self.pool.get(target.bus)
+        except ModbusDeviceError as err:
+            _LOGGER.error("Modbus device %s is not set up: %s", name, err)
+            return []
         future: asyncio.Future[list[str]] = self.hub.loop.create_future()
         self._setting_up[target.key] = future
         coordinator = DeviceCoordinator(
-            self.hub, self.pool.get(target.host, target.port), target, profile, name,
+            self.hub, connection, target, profile, name,
             scan_interval or self.config[CONF_SCAN_INTERVAL])
         self.coordinators[target.key] = coordinator
         await coordinator.async_refresh()
@@ -166,23 +104,22 @@ class ModbusRuntime:
             _LOGGER.error("Device %s needs profile %r, which is not installed",
                           entry.id, data.get(CONF_PROFILE))
             return []
-        target = ModbusTarget(str(data[CONF_HOST]), int(data[CONF_PORT]),
-                              int(data[CONF_DEVICE_ID]))
+        target = ModbusTarget(ModbusBus.from_config(data), int(data[CONF_DEVICE_ID]))
         return await self.async_setup_device(target, profile, entry.name)
 
     async def async_scan(self) -> None:
-        """One discovery pass over every configured target."""
+        """One discovery pass over every configured target (Modbus TCP only)."""
         options = self.config[CONF_DISCOVERY]
-        targets = [ModbusTarget(host, port, unit)
+        targets = [ModbusTarget(ModbusBus(TYPE_TCP, host, port), unit)
                    for spec in options[CONF_TARGETS] for host in spec[CONF_HOSTS]
                    for port in spec[CONF_PORTS] for unit in spec[CONF_DEVICE_IDS]]
         targets = [t for t in targets if t.key not in self.coordinators]
         for ident in await discovery.scan(targets, options[CONF_TIMEOUT]):
             profile = discovery.match_profile(ident, self.profiles)
             if profile is None:
-                _LOGGER.info("Modbus device at %s:%s identifies as %r %r; no device profile "
-                             "matches (add one in device_profiles/)", ident.target.host,
-                             ident.target.port, ident.vendor, ident.product_code)
+                _LOGGER.info("Modbus device at %s identifies as %r %r; no device profile "
+                             "matches (add one in device_profiles/)", ident.target.bus.address,
+                             ident.vendor, ident.product_code)
                 continue
             await self._discovered(ident, profile)
 
@@ -191,14 +128,13 @@ class ModbusRuntime:
         target = ident.target
         info = DiscoveryInfo(
             device_id=target.key, source=SOURCE_MODBUS, integration=DOMAIN,
-            name=f"{profile.model} at {target.host}:{target.port}",
+            name=f"{profile.model} at {target.bus.address}",
             matched=(f"43/14 vendor {ident.vendor!r} product code {ident.product_code!r} "
                      f"matches profile {profile.profile}"),
             domains=profile.domains, model=profile.model, manufacturer=profile.vendor,
             profile=profile.profile, auto_adopt=self.config[CONF_DISCOVERY][CONF_AUTO_ADOPT],
-            data={CONF_HOST: target.host, CONF_PORT: target.port,
-                  CONF_DEVICE_ID: target.device_id, CONF_PROFILE: profile.profile,
-                  "revision": ident.revision},
+            data={**target.bus.as_data(), CONF_DEVICE_ID: target.device_id,
+                  CONF_PROFILE: profile.profile, "revision": ident.revision},
         )
         if await self.manager.async_discovered(info):
             entity_ids = await self.async_setup_device(target, profile, info.name)
@@ -225,21 +161,22 @@ async def async_setup(hub: Hub, config: dict[str, Any]) -> bool:
     hub.data[DATA_MODBUS] = runtime
 
     for device in config[CONF_DEVICES]:
+        bus = ModbusBus.from_config(device)
         profile = profiles.get(device[CONF_PROFILE])
         if profile is None or profile.protocol != "modbus":
-            _LOGGER.error("Modbus device %s:%s: no Modbus profile named %r (known: %s)",
-                          device[CONF_HOST], device[CONF_PORT], device[CONF_PROFILE],
+            _LOGGER.error("Modbus device %s: no Modbus profile named %r (known: %s)",
+                          bus.address, device[CONF_PROFILE],
                           ", ".join(sorted(p for p, v in profiles.items()
                                            if v.protocol == "modbus")))
             continue
-        target = ModbusTarget(device[CONF_HOST], device[CONF_PORT], device[CONF_DEVICE_ID])
-        name = device.get("name") or f"{profile.model} at {target.host}:{target.port}"
+        target = ModbusTarget(bus, device[CONF_DEVICE_ID])
+        name = device.get("name") or f"{profile.model} at {bus.address}"
         await manager.async_add_configured(DiscoveryInfo(
             device_id=target.key, source=SOURCE_MODBUS, integration=DOMAIN, name=name,
             matched="listed in configuration.yaml", domains=profile.domains,
             model=profile.model, manufacturer=profile.vendor, profile=profile.profile,
-            data={CONF_HOST: target.host, CONF_PORT: target.port,
-                  CONF_DEVICE_ID: target.device_id, CONF_PROFILE: profile.profile},
+            data={**bus.as_data(), CONF_DEVICE_ID: target.device_id,
+                  CONF_PROFILE: profile.profile},
         ))
         # Never block start-up on a slow device: the first poll runs in the background.
         hub.async_create_task(_setup_configured(runtime, target, profile, name, device),

@@ -20,6 +20,31 @@ CONF_TIMEOUT: Final = "timeout"
 CONF_RETRIES: Final = "retries"
 CONF_SCAN_INTERVAL: Final = "scan_interval"
 CONF_AUTO_ADOPT: Final = "auto_adopt"
+CONF_TYPE: Final = "type"
+CONF_BAUDRATE: Final = "baudrate"
+CONF_BYTESIZE: Final = "bytesize"
+CONF_PARITY: Final = "parity"
+CONF_STOPBITS: Final = "stopbits"
+
+# How a device is reached (Home Assistant's names): Modbus TCP, RTU frames through a
+# serial device server, or RTU on an RS-485 port (a USB adapter).
+TYPE_TCP: Final = "tcp"
+TYPE_RTU_OVER_TCP: Final = "rtuovertcp"
+TYPE_SERIAL: Final = "serial"
+TYPES: Final = (TYPE_TCP, TYPE_RTU_OVER_TCP, TYPE_SERIAL)
+SERIAL_OPTIONS: Final = (CONF_BAUDRATE, CONF_BYTESIZE, CONF_PARITY, CONF_STOPBITS)
+
+BAUDRATES: Final = (1200, 2400, 4800, 9600, 14400, 19200, 38400, 57600, 115200)
+BYTESIZES: Final = (7, 8)
+PARITIES: Final = {"N": "none", "E": "even", "O": "odd"}
+STOPBITS: Final = (1, 2)
+# No default baud rate: it must match the device's DIP switches or menu, so say it.
+DEFAULT_BYTESIZE: Final = 8
+DEFAULT_PARITY: Final = "N"
+DEFAULT_STOPBITS: Final = 1
+# On RTU, slave id 0 is the broadcast address: devices act on it but never answer.
+MIN_RTU_SLAVE_ID: Final = 1
+MAX_SLAVE_ID: Final = 247
 
 DEFAULT_PORT: Final = 502
 DEFAULT_TIMEOUT: Final = 1.0

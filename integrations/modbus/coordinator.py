@@ -16,6 +16,7 @@ from hub.core import Hub
 from hub.devices.profiles import DeviceProfile
 
 from . import codec
+from .bus import ModbusBus
 from .connection import ModbusConnection, ModbusDeviceError
 
 _LOGGER = logging.getLogger(__name__)
@@ -33,17 +34,15 @@ _MAX_GAP = 8
 
 @dataclass(frozen=True, slots=True)
 class ModbusTarget:
-    """Where a device is: host, port and unit (device) id."""
+    """Where a device is: its bus and its unit (slave) id on that bus."""
 
-    host: str
-    port: int
+    bus: ModbusBus
     device_id: int
 
     @property
     def key(self) -> str:
         """A stable id for registry entries and unique ids."""
-        host = self.host.replace(".", "_").replace(":", "_")
-        return f"modbus_{host}_{self.port}_{self.device_id}"
+        return f"modbus_{self.bus.slug}_{self.device_id}"
 
 
 def _spans(profile: DeviceProfile) -> list[tuple[str, int, int]]:
@@ -97,6 +96,7 @@ class DeviceCoordinator:
         self.plan = read_plan(profile)
         self.values: dict[tuple[str, int], int] = {}
         self.available = False
+        self.last_error: str | None = None
         self._listeners: list[Callable[[], None]] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -137,15 +137,18 @@ class DeviceCoordinator:
                 for offset, item in enumerate(raw[:count]):
                     self.values[(table, address + offset)] = int(item)
         except ModbusDeviceError as err:
-            if self.available:
-                _LOGGER.warning("Modbus device %s (%s) is unavailable: %s",
-                                self.name, self.connection.label, err)
+            # Said once per outage, and also when the device never answered at all.
+            if self.available or self.last_error is None:
+                _LOGGER.warning("Modbus device %s (slave %s on %s) is unavailable: %s",
+                                self.name, self.target.device_id, self.connection.label, err)
             self.available = False
+            self.last_error = str(err)
         else:
             if not self.available:
-                _LOGGER.info("Modbus device %s (%s) is available", self.name,
-                             self.connection.label)
+                _LOGGER.info("Modbus device %s (slave %s on %s) is available", self.name,
+                             self.target.device_id, self.connection.label)
             self.available = True
+            self.last_error = None
         for listener in self._listeners:
             listener()
 

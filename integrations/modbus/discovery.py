@@ -1,7 +1,8 @@
 """Find Modbus devices by "Read Device Identification" (function 43/14).
 
-Only the hosts and ports an installer lists are probed; each answer's vendor
-name and product code is matched against the device profiles.
+Only the hosts and ports an installer lists are probed, over Modbus TCP; each
+answer's vendor name and product code is matched against the device profiles.
+Serial ports are never probed: RTU devices on RS-485 are listed in `devices:`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from pymodbus.exceptions import ModbusException
 
 from hub.devices.profiles import DeviceProfile
 
-from .const import DISCOVERY_CONCURRENCY, DISCOVERY_PROBE_TIMEOUT, MAX_DISCOVERY_CANDIDATES
+from .const import (
+    DISCOVERY_CONCURRENCY,
+    DISCOVERY_PROBE_TIMEOUT,
+    MAX_DISCOVERY_CANDIDATES,
+    TYPE_TCP,
+)
 from .coordinator import ModbusTarget
 
 _LOGGER = logging.getLogger(__name__)
@@ -81,7 +87,8 @@ def _text(raw: object) -> str:
 async def identify(target: ModbusTarget, probe_timeout: float = DISCOVERY_PROBE_TIMEOUT
                    ) -> Identification | None:
     """Ask one device who it is; None if nothing (sane) answers."""
-    client = AsyncModbusTcpClient(target.host, port=target.port, timeout=probe_timeout, retries=0,
+    host, port = target.bus.host, int(target.bus.port)
+    client = AsyncModbusTcpClient(host, port=port, timeout=probe_timeout, retries=0,
                                   reconnect_delay=0, reconnect_delay_max=0)
     try:
         async with asyncio.timeout(probe_timeout):
@@ -91,12 +98,12 @@ async def identify(target: ModbusTarget, probe_timeout: float = DISCOVERY_PROBE_
             response = await client.read_device_information(
                 read_code=1, device_id=target.device_id)
     except (TimeoutError, OSError, ModbusException) as err:
-        _LOGGER.debug("No 43/14 answer from %s:%s: %s", target.host, target.port, err)
+        _LOGGER.debug("No 43/14 answer from %s:%s: %s", host, port, err)
         return None
     finally:
         client.close()
     if response.isError():
-        _LOGGER.debug("%s:%s refused 43/14: %s", target.host, target.port, response)
+        _LOGGER.debug("%s:%s refused 43/14: %s", host, port, response)
         return None
     info = getattr(response, "information", None) or {}
     if _OBJECT_VENDOR not in info or _OBJECT_PRODUCT not in info:
@@ -107,7 +114,9 @@ async def identify(target: ModbusTarget, probe_timeout: float = DISCOVERY_PROBE_
 
 async def scan(targets: list[ModbusTarget], probe_timeout: float = DISCOVERY_PROBE_TIMEOUT
                ) -> list[Identification]:
-    """Probe every target concurrently (bounded); return those that identified."""
+    """Probe every Modbus TCP target concurrently (bounded); return those that identified."""
+    if any(target.bus.type != TYPE_TCP for target in targets):
+        raise ValueError("43/14 discovery probes Modbus TCP only, never serial ports")
     semaphore = asyncio.Semaphore(DISCOVERY_CONCURRENCY)
 
     async def probe(target: ModbusTarget) -> Identification | None:
