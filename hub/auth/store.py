@@ -115,8 +115,38 @@ class AuthStore:
             user = self.users[user_id]
             check_password_strength(password, user.username)
             user.password_hash = _HASHER.hash(password)
-            self.sessions = {k: s for k, s in self.sessions.items() if s.user_id != user_id}
+            self._end_sessions_of(user_id)
             self._save()
+
+    def update_user(self, user_id: str, *, name: str | None = None,
+                    person_ids: list[str] | None = None, active: bool | None = None) -> User:
+        """Rename, relink (a guardian's children) or disable/enable a user.
+
+        Disabling ends every session at once; enabling again never revives one.
+        """
+        with self._lock:
+            user = self.users[user_id]
+            if name is not None:
+                user.name = name or user.username
+            if person_ids is not None:
+                user.person_ids = list(dict.fromkeys(person_ids))
+            if active is not None:
+                user.active = active
+                if not active:
+                    self._end_sessions_of(user_id)
+            self._save()
+            return user
+
+    def delete_user(self, user_id: str) -> None:
+        """Remove a user with their tokens and sessions."""
+        with self._lock:
+            del self.users[user_id]
+            self.tokens = {k: t for k, t in self.tokens.items() if t.user_id != user_id}
+            self._end_sessions_of(user_id)
+            self._save()
+
+    def _end_sessions_of(self, user_id: str) -> None:
+        self.sessions = {k: s for k, s in self.sessions.items() if s.user_id != user_id}
 
     def authenticate(self, username: str, password: str) -> User:
         """The user if the password is right; AuthError otherwise (same message either way)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
 from aiohttp import web
@@ -43,6 +43,9 @@ from hub.http.view import HubView, error_response, http_error, json_response
 from hub.people.const import Decision
 from hub.people.schedule import Schedule, parse_window
 from hub.people.schedules import ANY_TARGET
+
+if TYPE_CHECKING:
+    from hub.people.store import PeopleStore
 
 DATA_GATES = "access_gates"
 SLUG: dict[str, Any] = {"type": "string", "pattern": "^[a-z0-9_]{1,64}$"}
@@ -183,19 +186,26 @@ ASSIGN_SCHEMA = vol.Schema({
 })
 
 
+async def _schedule_item(store: PeopleStore, schedule: Schedule) -> dict[str, Any]:
+    holidays = {calendar: sorted(await store.schedules.async_holidays([calendar]))
+                for calendar in schedule.calendars}
+    return schedule_json(schedule, await store.schedules.async_assignments(schedule.id),
+                         holidays)
+
+
 class SchedulesView(HubView):
     """Schedules and who has them."""
 
     url = "/api/schedules"
     name = "api:schedules"
     permission = Permission.READ_PEOPLE
-    summaries = {"get": "Schedules with their windows and assignments"}
+    summaries = {"get": "Schedules with their windows, holiday calendars (and their closed "
+                        "days) and assignments"}
 
     async def get(self) -> web.Response:
         store = people_store(self)
-        return json_response([
-            schedule_json(s, await store.schedules.async_assignments(s.id))
-            for s in await store.schedules.async_list()])
+        return json_response([await _schedule_item(store, s)
+                              for s in await store.schedules.async_list()])
 
 
 class ScheduleView(HubView):
@@ -225,8 +235,7 @@ class ScheduleView(HubView):
         schedule = await store.schedules.async_get(self._id())
         if schedule is None:
             return error_response("no such schedule", 404)
-        return json_response(schedule_json(schedule,
-                                           await store.schedules.async_assignments(schedule.id)))
+        return json_response(await _schedule_item(store, schedule))
 
     async def put(self) -> web.Response:
         self.require(Permission.MANAGE_PEOPLE)
@@ -237,8 +246,7 @@ class ScheduleView(HubView):
         store = people_store(self)
         async with store_errors():
             await store.schedules.async_put(schedule)
-        return json_response(schedule_json(schedule,
-                                           await store.schedules.async_assignments(schedule_id)))
+        return json_response(await _schedule_item(store, schedule))
 
 
 class ScheduleAssignView(HubView):
@@ -265,9 +273,7 @@ class ScheduleAssignView(HubView):
         async with store_errors():
             await store.schedules.async_assign(data["subject_type"], data["subject"],
                                                schedule.id, data["target"])
-        return json_response(schedule_json(schedule,
-                                           await store.schedules.async_assignments(schedule.id)),
-                             201)
+        return json_response(await _schedule_item(store, schedule), 201)
 
 
 ACCESS_VIEWS: tuple[type[HubView], ...] = (

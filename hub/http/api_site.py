@@ -1,41 +1,29 @@
-"""The site as the UI needs it: site facts, devices, automations and traces, users,
-and a guardian's own page (children, preferences)."""
+"""The site as the UI needs it: site facts, devices, automations and traces, and a
+guardian's own page (children, preferences). Users and the outbox: `api_users`, `api_outbox`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import voluptuous as vol
 from aiohttp import web
 
-from hub.auth.models import Role
 from hub.auth.permissions import Permission
-from hub.auth.store import AuthError
 from hub.devices.const import DATA_DEVICE_MANAGER, STATUS_PENDING
 from hub.exceptions import HubError
-from hub.http.api_common import (
-    PERSON_ID_SCHEMA,
-    people_store,
-    q,
-    query_choice,
-    query_int,
-    query_text,
-)
+from hub.http.api_common import people_store, q, query_int, query_text
 from hub.http.api_core import validate
-from hub.http.middleware import KEY_AUTH
+from hub.http.api_outbox import OUTBOX_VIEWS
+from hub.http.api_users import USER_VIEWS
+from hub.http.preferences import DATA_PREFERENCES as DATA_PREFERENCES  # the integration's key
 from hub.http.preferences import JSON_SCHEMA as PREFS_JSON_SCHEMA
 from hub.http.preferences import SCHEMA as PREFS_SCHEMA
 from hub.http.preferences import PreferenceStore
 from hub.http.view import HubView, error_response, http_error, json_response
-from hub.notify.const import DATA_OUTBOX, OutboxStatus
-from hub.notify.redact import describe_address
 from hub.people.config import DEFAULT_CAPTURE_NOTICE
 from hub.people.const import DATA_STORE
 from hub.privacy.const import Purpose
 
 DATA_AUTOMATIONS = "automations"
-OUTBOX_STATUSES = tuple(s.value for s in OutboxStatus)
-DATA_PREFERENCES = "http_preferences"
 
 
 class SiteView(HubView):
@@ -152,52 +140,6 @@ class TracesView(HubView):
         return json_response(traces[:limit])
 
 
-USER_SCHEMA = vol.Schema({
-    vol.Required("username"): vol.All(str, vol.Length(min=2, max=64),
-                                      vol.Match(r"^[A-Za-z0-9_.@-]+$")),
-    vol.Required("password"): vol.All(str, vol.Length(max=256)),
-    vol.Required("role"): vol.In([r.value for r in Role]),
-    vol.Optional("name", default=""): vol.All(str, vol.Length(max=100)),
-    vol.Optional("person_ids", default=[]): vol.All(
-        [vol.All(str, vol.Length(min=1, max=64))], vol.Length(max=20)),
-})
-
-
-class UsersView(HubView):
-    """Users of the hub (admin): list and create, e.g. a guardian linked to a child."""
-
-    url = "/api/users"
-    name = "api:users"
-    permission = Permission.MANAGE_USERS
-    summaries = {"get": "Users (admin)", "post": "Create a user (admin; no default passwords)"}
-    bodies = {"post": {"type": "object", "required": ["username", "password", "role"],
-                       "properties": {
-                           "username": {"type": "string", "minLength": 2, "maxLength": 64,
-                                        "pattern": "^[A-Za-z0-9_.@-]+$"},
-                           "password": {"type": "string", "minLength": 10, "maxLength": 256},
-                           "role": {"enum": [r.value for r in Role]},
-                           "name": {"type": "string", "maxLength": 100},
-                           "person_ids": {"type": "array", "maxItems": 20,
-                                          "items": PERSON_ID_SCHEMA}}}}
-
-    async def get(self) -> web.Response:
-        auth = self.request.app[KEY_AUTH]
-        return json_response(sorted((u.public() for u in auth.users.values()),
-                                    key=lambda u: str(u["username"])))
-
-    async def post(self) -> web.Response:
-        data = validate(USER_SCHEMA, await self.json_body(), "user")
-        auth = self.request.app[KEY_AUTH]
-        try:
-            user = await self.hub.async_add_executor_job(
-                auth.add_user, data["username"], data["password"], Role(data["role"]),
-                data["name"], data["person_ids"])
-        except AuthError as err:
-            status = 409 if "already exists" in str(err) else 400
-            return error_response(str(err), status)
-        return json_response(user.public(), 201)
-
-
 class MyChildrenView(HubView):
     """A guardian's children: name, group and where they are now."""
 
@@ -249,35 +191,8 @@ class PreferencesView(HubView):
         return json_response(result)
 
 
-class NotificationsView(HubView):
-    """The notification outbox: what was sent to whom, what is waiting, what failed."""
-
-    url = "/api/notifications"
-    name = "api:notifications"
-    permission = Permission.READ_OUTBOX
-    summaries = {"get": "Notification outbox: counts and latest messages (addresses masked)"}
-    query = {"get": [q("status", "pending, sent or dead", {"enum": list(OUTBOX_STATUSES)}),
-                     q("limit", "at most this many", {"type": "integer", "minimum": 1,
-                                                      "maximum": 500})]}
-
-    async def get(self) -> web.Response:
-        status = query_choice(self.request, "status", OUTBOX_STATUSES)
-        limit = query_int(self.request, "limit", 100, 1, 500)
-        outbox = self.hub.data.get(DATA_OUTBOX)
-        if outbox is None:
-            return json_response({"available": False, "counts": {}, "messages": []})
-        messages = await outbox.async_list(OutboxStatus(status) if status else None, limit)
-        return json_response({
-            "available": True, "counts": await outbox.async_counts(),
-            "messages": [{
-                "id": m.id, "target": m.target, "address": describe_address(m.target, m.address),
-                "recipient": m.recipient, "title": m.title, "message": m.message,
-                "status": m.status.value, "attempts": m.attempts, "created_at": m.created_at,
-                "sent_at": m.sent_at, "last_error": m.last_error,
-                "subject_person_id": m.subject_person_id} for m in messages]})
-
-
+# The http integration registers these; users and the outbox have their own modules.
 SITE_VIEWS: tuple[type[HubView], ...] = (
-    NotificationsView, SiteView, DevicesView, DeviceActionView, AutomationsView, TracesView,
-    UsersView, MyChildrenView, PreferencesView,
+    *OUTBOX_VIEWS, SiteView, DevicesView, DeviceActionView, AutomationsView, TracesView,
+    *USER_VIEWS, MyChildrenView, PreferencesView,
 )

@@ -16,6 +16,7 @@ from typing import Any, Final
 import voluptuous as vol
 
 PREFERENCES_FILE: Final = "ui_preferences.json"
+DATA_PREFERENCES: Final = "http_preferences"
 LANGUAGES: Final = ("zh-CN", "en")
 CHANNELS: Final = ("app", "sms", "email", "wechat")
 DEFAULTS: Final[dict[str, Any]] = {
@@ -66,8 +67,17 @@ class PreferenceStore:
                     current["notify"] = {**current.get("notify", {}), **value}
                 else:
                     current[key] = value
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self._data, ensure_ascii=False, indent=1))
-            os.replace(tmp, self.path)
+            self._save()
         return self.get(user_id)
+
+    def remove(self, user_id: str) -> None:
+        """Forget a deleted user's preferences."""
+        with self._lock:
+            if self._data.pop(user_id, None) is not None:
+                self._save()
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._data, ensure_ascii=False, indent=1))
+        os.replace(tmp, self.path)

@@ -108,11 +108,14 @@ def access_csv_row(item: dict[str, Any]) -> list[str]:
     return row
 
 
-def schedule_json(schedule: Schedule, assignments: list[tuple[str, str, str]]) -> dict[str, Any]:
-    """A schedule with its windows and who has it where."""
+def schedule_json(schedule: Schedule, assignments: list[tuple[str, str, str]],
+                  holidays: dict[str, list[date]] | None = None) -> dict[str, Any]:
+    """A schedule with its windows, the closed days of its calendars, and who has it where."""
     return {"id": schedule.id, "name": schedule.name,
             "windows": [str(window) for window in schedule.windows],
             "calendars": list(schedule.calendars),
+            "holidays": {calendar: [day.isoformat() for day in days]
+                         for calendar, days in (holidays or {}).items()},
             "assignments": [{"subject_type": s, "subject": subject, "target": t}
                             for s, subject, t in assignments]}
 

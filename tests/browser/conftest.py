@@ -72,3 +72,16 @@ async def log_in(page: Page, username: str, password: str, landing: str) -> None
     await page.fill("input[name=password]", password)
     await page.click("button[type=submit]")
     await page.wait_for_selector(f"body[data-ready={landing}]")
+
+
+async def wait_until_live(page: Page, *event_types: str) -> None:
+    """Wait until the hub has confirmed the page's live subscriptions (no guessing a delay)."""
+    await page.evaluate("""types => import('/static/live.js').then(live => new Promise(done => {
+        const check = () => {
+            if (!live.isLive(types)) return;
+            document.removeEventListener('menjin:live', check);
+            done();
+        };
+        document.addEventListener('menjin:live', check);
+        check();
+    }))""", list(event_types))

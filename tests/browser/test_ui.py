@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser
 
-from tests.browser.conftest import log_in, new_page
+from tests.browser.conftest import log_in, new_page, wait_until_live
 from tests.http.sitefixture import (
     ADMIN_PASSWORD,
     CAPTURE_NOTICE,
@@ -117,7 +117,7 @@ async def test_guardian_sees_only_her_own_child(site: Site, browser: Browser) ->
         assert set(await rows.evaluate_all("els => els.map(e => e.dataset.person)")) == {"lina"}
         assert "Wang Tao" not in await page.inner_text("main")
 
-        await page.wait_for_timeout(300)  # let the socket subscribe
+        await wait_until_live(page, "access_decision")
         await decide(site, "tom")
         await decide(site, "lina", granted=False, reasons=("temperature 38.2",))
         await page.wait_for_selector("#child-feed li.decision.bad:has-text('temperature 38.2')")

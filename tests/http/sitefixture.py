@@ -67,8 +67,9 @@ class Site:
         return store
 
 
-def write_config(folder: Path, face: bool) -> Path:
-    """A school site config with two gates, one zone, and (optionally) the face engine."""
+def write_config(folder: Path, face: bool, extra: str = "") -> Path:
+    """A school site config with two gates, one zone, (optionally) the face engine, and
+    `extra` YAML sections (e.g. `notify:`)."""
     folder.mkdir(parents=True, exist_ok=True)
     face_section = f"face:\n  model_dir: {model_dir()}\n" if face else ""
     (folder / "configuration.yaml").write_text(textwrap.dedent(f"""\
@@ -85,14 +86,14 @@ def write_config(folder: Path, face: bool) -> Path:
           gates:
             main_gate: {{name: Main gate, zone: school}}
             east_gate: {{name: East gate, zone: school, direction: out}}
-        """) + face_section)
+        """) + face_section + textwrap.dedent(extra))
     (folder / "secrets.yaml").write_text(f"site_key: {SiteKey.generate().as_text()}\n")
     return folder
 
 
-async def start_site(folder: Path, face: bool = False) -> Site:
+async def start_site(folder: Path, face: bool = False, extra: str = "") -> Site:
     """Start the hub on port 0 and create one user per role with a token."""
-    hub, results = await async_from_config_dir(write_config(folder, face))
+    hub, results = await async_from_config_dir(write_config(folder, face, extra))
     failed = [name for name, result in results.items() if not result.ok]
     if failed:
         await hub.async_stop()

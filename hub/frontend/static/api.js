@@ -67,9 +67,11 @@ export async function logout() {
   }
 }
 
+// What each role sees in the UI; the API checks the same rules again on every request.
 const ROLE_RIGHTS = {
-  admin: ["dashboard", "people", "manage_people", "enrol", "biometrics", "log", "devices", "traces", "users"],
-  operator: ["dashboard", "people", "enrol", "log", "traces"],
+  admin: ["dashboard", "people", "manage_people", "enrol", "biometrics", "log", "devices", "traces", "users",
+    "notifications", "schedules", "manage_schedules"],
+  operator: ["dashboard", "people", "enrol", "log", "traces", "notifications", "schedules"],
   installer: ["dashboard", "devices", "traces"],
   guardian: ["guardian"],
 };

@@ -14,6 +14,9 @@ const PAGES = {
   log: () => import("./pages/log.js"),
   traces: () => import("./pages/traces.js"),
   guardian: () => import("./pages/guardian.js"),
+  notifications: () => import("./pages/notifications.js"),
+  schedules: () => import("./pages/schedules.js"),
+  users: () => import("./pages/users.js"),
 };
 
 const NAV = [
@@ -22,6 +25,9 @@ const NAV = [
   ["log", "#/log", "nav.log"],
   ["devices", "#/devices", "nav.devices"],
   ["traces", "#/traces", "nav.traces"],
+  ["notifications", "#/notifications", "nav.notifications"],
+  ["schedules", "#/schedules", "nav.schedules"],
+  ["users", "#/users", "nav.users"],
   ["guardian", "#/guardian", "nav.guardian"],
 ];
 

@@ -39,6 +39,12 @@ export function fmtTime(iso, withDate = false) {
   return new Intl.DateTimeFormat(document.documentElement.lang || "en", options).format(when);
 }
 
+/** Today's date in the site's time zone, as YYYY-MM-DD. */
+export function today() {
+  return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: zone })
+    .format(new Date());
+}
+
 export function badge(ok, text) {
   return h("span", { class: ok ? "badge ok" : "badge bad" }, text);
 }

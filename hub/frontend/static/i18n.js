@@ -41,6 +41,41 @@ const STRINGS = {
     "guardian.exit": "离校通知", "guardian.denied": "被拒通知", "guardian.fever": "体温异常通知",
     "guardian.channel": "通知方式", "guardian.language": "语言", "guardian.saved": "已保存", "guardian.none": "没有关联的孩子",
     "saved": "已保存", "cancel": "取消", "since": "自", "forbidden": "无权查看",
+    "nav.users": "用户", "nav.notifications": "通知", "nav.schedules": "通行时段",
+    "role.admin": "管理员", "role.operator": "值班员", "role.installer": "安装人员", "role.guardian": "监护人",
+    "users.title": "用户", "users.username": "用户名", "users.name": "显示名称", "users.role": "角色",
+    "users.children": "可查看的孩子", "users.status": "状态", "users.active": "正常", "users.disabled": "已停用",
+    "users.you": "（你）", "users.none": "没有用户", "users.add": "新增用户", "users.password": "密码",
+    "users.password2": "再次输入密码", "users.passwordHint": "至少 10 个字符",
+    "users.mismatch": "两次输入的密码不一致", "users.tooShort": "密码至少需要 10 个字符",
+    "users.create": "创建用户", "users.created": "已创建用户 {name}", "users.childSearch": "输入孩子的姓名或编号",
+    "users.addChild": "添加", "users.removeChild": "移除", "users.noChild": "监护人至少要关联一个孩子",
+    "users.unknownChild": "找不到此人：{id}", "users.manage": "管理", "users.disable": "停用", "users.enable": "启用",
+    "users.delete": "删除", "users.confirmDelete": "确认删除 {name}", "users.deleted": "已删除用户 {name}",
+    "users.resetPassword": "重置密码", "users.passwordReset": "密码已重置，该用户需要重新登录",
+    "users.saveChildren": "保存孩子", "users.tokens": "访问令牌", "users.noTokens": "没有访问令牌",
+    "users.tokenName": "用途", "users.tokenDays": "有效天数（可不填）", "users.createToken": "创建令牌",
+    "users.tokenOnce": "请立即复制此令牌，它只显示这一次：", "users.revoke": "撤销", "users.expires": "到期",
+    "users.never": "永不过期", "users.expired": "已过期", "users.createdAt": "创建于", "users.close": "关闭",
+    "notif.title": "通知", "notif.hint": "发送失败的通知会保留下来。先修复原因（例如 webhook 地址或邮箱），再点击“重发”。",
+    "notif.unavailable": "此站点没有配置通知（configuration.yaml 中没有 notify: 部分）。",
+    "notif.status": "状态", "notif.all": "全部", "notif.refresh": "刷新", "notif.retry": "重发",
+    "notif.retryAll": "全部重发", "notif.requeued": "已重新排队 {n} 条", "notif.time": "时间",
+    "notif.recipient": "接收人", "notif.via": "渠道", "notif.message": "内容", "notif.attempts": "尝试次数",
+    "notif.error": "最后的错误", "notif.none": "没有通知",
+    "notif.s.pending": "待发送", "notif.s.sent": "已发送", "notif.s.dead": "发送失败",
+    "sched.title": "通行时段", "sched.id": "编号", "sched.name": "名称", "sched.windows": "时间窗口",
+    "sched.calendars": "节假日日历", "sched.holidays": "节假日（不开放）", "sched.noHolidays": "无",
+    "sched.past": "另有 {n} 个已过去的日期", "sched.assignments": "适用对象", "sched.unassigned": "尚未分配给任何人",
+    "sched.everywhere": "所有闸机", "sched.none": "还没有时间表",
+    "sched.readOnly": "只读：只有管理员可以修改通行时段。",
+    "sched.holidayNote": "节假日日期目前不能在网页中修改，分配也不能在这里撤销。",
+    "sched.add": "新增时间表", "sched.edit": "编辑", "sched.editing": "编辑 {id}", "sched.save": "保存",
+    "sched.windowsHelp": "每行一个，例如 mon-fri 07:00-18:00", "sched.calendarsHelp": "用逗号分隔，例如 cn_public",
+    "sched.assign": "分配", "sched.subjectType": "对象类型", "sched.subject.person": "人员", "sched.subject.group": "分组",
+    "sched.subject": "人员编号或分组", "sched.target": "闸机或区域（不填 = 全部）",
+    "day.mon": "周一", "day.tue": "周二", "day.wed": "周三", "day.thu": "周四", "day.fri": "周五",
+    "day.sat": "周六", "day.sun": "周日",
   },
   en: {
     "app.title": "menjin", "lang.switch": "中文", "nav.dashboard": "Dashboard", "nav.people": "People",
@@ -82,6 +117,41 @@ const STRINGS = {
     "guardian.exit": "When they leave", "guardian.denied": "When refused at a gate", "guardian.fever": "On a high temperature",
     "guardian.channel": "Channel", "guardian.language": "Language", "guardian.saved": "Saved", "guardian.none": "No children linked",
     "saved": "Saved", "cancel": "Cancel", "since": "since", "forbidden": "Not allowed",
+    "nav.users": "Users", "nav.notifications": "Notifications", "nav.schedules": "Schedules",
+    "role.admin": "Administrator", "role.operator": "Operator", "role.installer": "Installer", "role.guardian": "Guardian",
+    "users.title": "Users", "users.username": "Username", "users.name": "Display name", "users.role": "Role",
+    "users.children": "Children they may see", "users.status": "Status", "users.active": "Active", "users.disabled": "Disabled",
+    "users.you": "(you)", "users.none": "No users", "users.add": "Add user", "users.password": "Password",
+    "users.password2": "Repeat password", "users.passwordHint": "At least 10 characters",
+    "users.mismatch": "The passwords do not match", "users.tooShort": "The password needs at least 10 characters",
+    "users.create": "Create user", "users.created": "User {name} created", "users.childSearch": "Type a child's name or id",
+    "users.addChild": "Add", "users.removeChild": "Remove", "users.noChild": "Link a guardian to at least one child",
+    "users.unknownChild": "No such person: {id}", "users.manage": "Manage", "users.disable": "Disable", "users.enable": "Enable",
+    "users.delete": "Delete", "users.confirmDelete": "Really delete {name}", "users.deleted": "User {name} deleted",
+    "users.resetPassword": "Reset password", "users.passwordReset": "Password reset; the user must log in again",
+    "users.saveChildren": "Save children", "users.tokens": "Access tokens", "users.noTokens": "No access tokens",
+    "users.tokenName": "What it is for", "users.tokenDays": "Valid for days (optional)", "users.createToken": "Create token",
+    "users.tokenOnce": "Copy this token now: it is shown only once:", "users.revoke": "Revoke", "users.expires": "expires",
+    "users.never": "never expires", "users.expired": "expired", "users.createdAt": "created", "users.close": "Close",
+    "notif.title": "Notifications", "notif.hint": "Failed notifications are kept. Fix the cause (a webhook address, a mailbox), then retry them.",
+    "notif.unavailable": "Notifications are not set up on this site (no notify: section in configuration.yaml).",
+    "notif.status": "Status", "notif.all": "All", "notif.refresh": "Refresh", "notif.retry": "Retry",
+    "notif.retryAll": "Retry all dead", "notif.requeued": "{n} queued again", "notif.time": "Time",
+    "notif.recipient": "Recipient", "notif.via": "Via", "notif.message": "Message", "notif.attempts": "Attempts",
+    "notif.error": "Last error", "notif.none": "No notifications",
+    "notif.s.pending": "pending", "notif.s.sent": "sent", "notif.s.dead": "dead",
+    "sched.title": "Schedules", "sched.id": "Id", "sched.name": "Name", "sched.windows": "Time windows",
+    "sched.calendars": "Holiday calendars", "sched.holidays": "Holidays (closed)", "sched.noHolidays": "none",
+    "sched.past": "and {n} past day(s)", "sched.assignments": "Applies to", "sched.unassigned": "Not given to anyone yet",
+    "sched.everywhere": "every gate", "sched.none": "No schedules yet",
+    "sched.readOnly": "Read-only: only administrators change schedules.",
+    "sched.holidayNote": "Holiday days cannot be changed in the web UI yet, and assignments cannot be removed here.",
+    "sched.add": "Add schedule", "sched.edit": "Edit", "sched.editing": "Editing {id}", "sched.save": "Save",
+    "sched.windowsHelp": "One per line, e.g. mon-fri 07:00-18:00", "sched.calendarsHelp": "Comma-separated, e.g. cn_public",
+    "sched.assign": "Assign", "sched.subjectType": "Applies to a", "sched.subject.person": "Person", "sched.subject.group": "Group",
+    "sched.subject": "Person id or group", "sched.target": "Gate or zone (empty = all)",
+    "day.mon": "Mon", "day.tue": "Tue", "day.wed": "Wed", "day.thu": "Thu", "day.fri": "Fri",
+    "day.sat": "Sat", "day.sun": "Sun",
   },
 };
 
@@ -108,7 +178,17 @@ export function setLanguage(lang, remember = false) {
 
 export function getLanguage() { return language; }
 
+/** Every key of one language's table (tests compare the two). */
+export function keys(lang) {
+  return Object.keys(STRINGS[lang] || {});
+}
+
+// "lang:key" of every text a page asked for that its language lacks; tests read it.
+export const missingKeys = new Set();
+
 export function t(key, params = {}) {
-  const text = (STRINGS[language] && STRINGS[language][key]) || STRINGS.en[key] || key;
+  const own = STRINGS[language] && STRINGS[language][key];
+  if (own === undefined) missingKeys.add(`${language}:${key}`);
+  const text = own || STRINGS.en[key] || key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
 }
