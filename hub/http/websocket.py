@@ -28,6 +28,13 @@ from hub.redact import redact
 _LOGGER = logging.getLogger(__name__)
 URL = "/api/websocket"
 GUARDIAN_EVENTS = frozenset({EVENT_ACCESS_DECISION, EVENT_GATE_PASSAGE})
+# Events that never name a person: all that a role without the access log
+# (an installer) may watch. An allow-list, so a new event is private by default.
+DEVICE_EVENTS = frozenset({
+    "state_changed", "device_discovered", "device_confirmed", "mqtt_connected",
+    "mqtt_disconnected", "discovery_zeroconf", "fire_release", "hub_started", "hub_stop",
+    "service_registered",
+})
 MAX_QUEUE = 512
 AUTH_TIMEOUT = 10.0
 
@@ -98,11 +105,20 @@ class Connection:
         if not guardian and not has_permission(self.user.role, Permission.READ_STATES):
             self.error(msg_id, "unauthorized", "this role may not read events")
             return
+        devices_only = not guardian and not has_permission(
+            self.user.role, Permission.READ_ACCESS_LOG)
+        if devices_only and event_type != MATCH_ALL and event_type not in DEVICE_EVENTS:
+            self.error(msg_id, "unauthorized",
+                       "this role may watch device events only: " + ", ".join(
+                           sorted(DEVICE_EVENTS)))
+            return
         children = set(self.user.person_ids)
 
         @callback
         def forward(event: Event) -> None:
             if guardian and event.data.get("person_id") not in children:
+                return
+            if devices_only and event.event_type not in DEVICE_EVENTS:
                 return
             self.send({"id": msg_id, "type": "event", "event": redact(event.as_dict())})
 

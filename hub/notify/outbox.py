@@ -10,7 +10,7 @@ not pay one fsync per message.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from hub.notify.const import OutboxStatus
@@ -61,6 +61,8 @@ class Outbox:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Called when dead letters become due again, so the worker sends them now.
+        self.on_requeued: Callable[[], None] | None = None
 
     async def async_enqueue(self, messages: Sequence[NewMessage]) -> list[str]:
         """Commit messages as pending (one transaction); a repeated id is ignored."""
@@ -150,12 +152,16 @@ class Outbox:
         """Give dead letters (one, or all) a fresh retry budget, due now."""
         now = time.time()
         if message_id is None:
-            return await self.db.execute(
+            count = await self.db.execute(
                 "UPDATE notify_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, "
                 "updated_at = ? WHERE status = 'dead'", (now, now))
-        return await self.db.execute(
-            "UPDATE notify_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, "
-            "updated_at = ? WHERE status = 'dead' AND id = ?", (now, now, message_id))
+        else:
+            count = await self.db.execute(
+                "UPDATE notify_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, "
+                "updated_at = ? WHERE status = 'dead' AND id = ?", (now, now, message_id))
+        if count and self.on_requeued is not None:
+            self.on_requeued()
+        return count
 
     async def async_prune(self, older_than: float) -> int:
         """Delete sent messages settled before `older_than` (they hold personal data)."""

@@ -169,6 +169,7 @@ async def async_setup(hub: Hub, config: dict[str, Any]) -> bool:
         retry["attempts"], retry["base_delay"], retry["max_delay"]))
     hub.data[DATA_MANAGER] = manager
     hub.data[DATA_OUTBOX] = manager.outbox
+    manager.outbox.on_requeued = manager.worker.wake
     for target in targets.values():
         target.manager = manager
     await async_add_entities(hub, "notify", targets.values(), DOMAIN)

@@ -177,6 +177,28 @@ async def _ws_auth(client: aiohttp.ClientSession, url: str, token: str) -> Any:
     return socket
 
 
+async def test_an_installer_watches_devices_never_people(site: Site) -> None:
+    auth = site.server.auth
+    installer = await site.hub.async_add_executor_job(
+        auth.add_user, "fitter", "wires and screws", Role.INSTALLER)
+    token = auth.create_token(installer.id, "laptop")
+    async with aiohttp.ClientSession() as client:
+        socket = await _ws_auth(client, site.url, token)
+        assert (await socket.receive_json())["type"] == "auth_ok"
+        await socket.send_json({"id": 1, "type": "subscribe_events",
+                                "event_type": "access_decision"})
+        refused = await socket.receive_json()
+        assert refused["success"] is False and "device events only" in \
+            refused["error"]["message"]
+        await socket.send_json({"id": 2, "type": "subscribe_events", "event_type": "*"})
+        assert (await socket.receive_json())["success"] is True
+        site.hub.bus.async_fire("access_decision", {"person_id": "p_lina", "granted": True})
+        site.hub.bus.async_fire("id_card_read", {"name": "Lina Wang", "id_number": "1101"})
+        site.hub.bus.async_fire("device_discovered", {"id": "modbus_1"})
+        seen = await socket.receive_json()
+        assert seen["event"]["event_type"] == "device_discovered"
+
+
 async def test_websocket_subscribe_call_and_guardian_filter(site: Site) -> None:
     auth = site.server.auth
     guardian = await site.hub.async_add_executor_job(
