@@ -3,17 +3,20 @@
 Devices that announce themselves under the discovery prefix become registry
 entries (sensors may be adopted automatically; switches and locks wait for an
 installer). Devices that do not announce are listed under `devices:` with a
-device profile and a base topic.
+device profile and a base topic. With `tls:` the connection is TLS only, its
+files checked by check-config (see `tls.py`).
 """
 
 from __future__ import annotations
 
 import logging
+import ssl
 from typing import Any
 
 import voluptuous as vol
 
 import hub.config.validation as cv
+from hub.config.load import ValidationContext
 from hub.const import EVENT_HUB_STOP
 from hub.core import Hub
 from hub.devices.const import SOURCE_MQTT
@@ -45,6 +48,7 @@ from .const import (
     DEFAULT_PORT,
     DEFAULT_PREFIX,
     DEFAULT_STATUS_TOPIC,
+    DEFAULT_TLS_PORT,
     DOMAIN,
     OFFLINE,
     ONLINE,
@@ -52,6 +56,15 @@ from .const import (
 from .discovery import MqttDiscovery, _slug
 from .parser import ComponentConfig, DiscoveryError, prepare, validate_component
 from .schemas import command_topic
+from .tls import (
+    CONF_CA_CERTS,
+    CONF_CERTFILE,
+    CONF_INSECURE,
+    CONF_KEYFILE,
+    TlsFileError,
+    tls_context,
+    validate_tls,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -74,17 +87,17 @@ def _prefix(value: Any) -> str:
 
 CONFIG_SCHEMA = vol.Schema({
     vol.Optional(CONF_BROKER, default="127.0.0.1"): cv.string,
-    vol.Optional(CONF_PORT, default=DEFAULT_PORT): cv.port,
+    vol.Optional(CONF_PORT): cv.port,  # default: 8883 with tls, else 1883
     vol.Optional(CONF_USERNAME): cv.string,
     vol.Optional(CONF_PASSWORD): cv.string,
     vol.Optional(CONF_CLIENT_ID): cv.string,
     vol.Optional(CONF_KEEPALIVE, default=30): vol.All(vol.Coerce(int), vol.Range(min=5)),
     vol.Optional(CONF_RECONNECT_MAX, default=30): vol.All(vol.Coerce(int), vol.Range(min=1)),
     vol.Optional(CONF_TLS): vol.Schema({
-        vol.Optional("ca_certs"): cv.string,
-        vol.Optional("certfile"): cv.string,
-        vol.Optional("keyfile"): cv.string,
-        vol.Optional("insecure", default=False): cv.boolean,
+        vol.Optional(CONF_CA_CERTS): cv.string,
+        vol.Optional(CONF_CERTFILE): cv.string,
+        vol.Optional(CONF_KEYFILE): cv.string,
+        vol.Optional(CONF_INSECURE, default=False): cv.boolean,
     }),
     vol.Optional(CONF_DISCOVERY, default=True): cv.boolean,
     vol.Optional(CONF_DISCOVERY_PREFIX, default=DEFAULT_PREFIX): _prefix,
@@ -97,6 +110,21 @@ CONFIG_SCHEMA = vol.Schema({
         vol.Optional("name"): cv.string,
     })],
 })
+
+
+def validate_config(value: Any, context: ValidationContext) -> dict[str, Any]:
+    """The schema, then the TLS files, so a wrong path fails check-config, not the gate."""
+    config: dict[str, Any] = CONFIG_SCHEMA(value)
+    tls = config.get(CONF_TLS)
+    config.setdefault(CONF_PORT, DEFAULT_PORT if tls is None else DEFAULT_TLS_PORT)
+    if tls is None:
+        return config
+    config[CONF_TLS] = validate_tls(tls, context.config_dir)
+    if tls[CONF_INSECURE]:
+        context.warnings.append("tls.insecure is on: the broker's certificate is not checked "
+                                "against its host name, so a server with any certificate "
+                                "from the same CA can pose as the broker")
+    return config
 
 
 def profile_components(profile: DeviceProfile, base_topic: str, name: str, prefix: str
@@ -119,13 +147,20 @@ def profile_components(profile: DeviceProfile, base_topic: str, name: str, prefi
 
 async def async_setup(hub: Hub, config: dict[str, Any]) -> bool:
     """Connect (in the background), start discovery, set up profile devices."""
+    ssl_context: ssl.SSLContext | None = None
+    if config.get(CONF_TLS) is not None:
+        try:
+            ssl_context = await hub.async_add_executor_job(tls_context, config[CONF_TLS])
+        except TlsFileError as err:  # checked at load; a file changed since
+            _LOGGER.error("MQTT not set up: tls.%s: %s", err.key, err.message)
+            return False
     profiles, errors = await hub.async_add_executor_job(load_profiles, hub.config.config_dir)
     for error in errors:
         _LOGGER.error("Device profile ignored: %s", error)
     manager = await async_setup_manager(hub)
     prefix = config[CONF_DISCOVERY_PREFIX]
     client = MqttClient(hub, {**config, CONF_DISCOVERY_PREFIX: prefix
-                              if config[CONF_DISCOVERY] else None})
+                              if config[CONF_DISCOVERY] else None}, ssl_context)
     discovery = MqttDiscovery(hub, client, manager, prefix, config[CONF_AUTO_ADOPT], profiles)
     hub.data[DATA_MQTT] = discovery
     manager.async_register_adopt_handler(DOMAIN, discovery.async_adopt)
@@ -172,4 +207,5 @@ __all__ = [
     "CONF_TLS",
     "CONF_USERNAME",
     "async_setup",
+    "validate_config",
 ]

@@ -25,6 +25,7 @@ CONF_PROFILE: Final = "profile"
 CONF_RECONNECT_MAX: Final = "reconnect_max_delay"
 
 DEFAULT_PORT: Final = 1883
+DEFAULT_TLS_PORT: Final = 8883
 DEFAULT_PREFIX: Final = "homeassistant"
 DEFAULT_STATUS_TOPIC: Final = "menjin/status"
 ONLINE: Final = "online"

@@ -11,6 +11,7 @@ import pytest
 from devices.emulators.mqtt_card_reader import MqttCardReaderEmulator
 from devices.emulators.mqtt_thermal import MqttThermalEmulator
 from hub.core import Hub
+from integrations.mqtt.client import ReceivedMessage
 from tests.devices_helpers import free_port, start_hub, state, wait_until
 from tests.integrations.mqtt_helpers import MqttTestClient, PrivateBroker, unique_prefix
 
@@ -35,24 +36,30 @@ def client():
 
 async def test_emulated_sensors_are_discovered_after_the_hub_birth(tmp_path: Path) -> None:
     prefix = unique_prefix()
-    thermal = MqttThermalEmulator("th1", prefix=prefix)
-    reader = MqttCardReaderEmulator("cr1", prefix=prefix)
+    # Node ids are client ids and topics on the shared broker: unique, so a run of this
+    # test elsewhere at the same time cannot take our emulators' sessions over.
+    th, cr = f"th{prefix[-6:]}", f"cr{prefix[-6:]}"
+    thermal = MqttThermalEmulator(th, prefix=prefix)
+    reader = MqttCardReaderEmulator(cr, prefix=prefix)
     await thermal.start(None)
     await reader.start(None)
     # Both announced before the hub existed (not retained): only the birth brings them back.
     hub = await start_hub(tmp_path / "config", _config(prefix))
     try:
-        await wait_until(lambda: state(hub, "sensor.thermal_sensor_th1_temperature") == "36.5",
+        await wait_until(lambda: state(hub, f"sensor.thermal_sensor_{th}_temperature") == "36.5",
                          "the temperature")
         assert thermal.announcements >= 2 and reader.announcements >= 2
+        # Its own discovery message may be handled after the temperature's first reading.
+        await wait_until(lambda: hub.states.get(f"binary_sensor.thermal_sensor_{th}_fever"),
+                         "the fever sensor")
         await wait_until(lambda: hub.data["mqtt"].client.ready, "the sensors' subscriptions")
         thermal._action_set({"temperature": 38.4})
-        await wait_until(lambda: state(hub, "binary_sensor.thermal_sensor_th1_fever") == "on",
+        await wait_until(lambda: state(hub, f"binary_sensor.thermal_sensor_{th}_fever") == "on",
                          "fever")
         credentials, id_cards = [], []
         hub.bus.async_listen("credential_presented", _collect(credentials))
         hub.bus.async_listen("id_card_read", _collect(id_cards))
-        await wait_until(lambda: state(hub, "card_reader.card_reader_cr1_card") == "unknown",
+        await wait_until(lambda: state(hub, f"card_reader.card_reader_{cr}_card") == "unknown",
                          "the reader")
         await wait_until(lambda: hub.data["mqtt"].client.ready, "the reader's subscriptions")
         reader._action_read({"card": "04A1B2C3"})
@@ -63,11 +70,11 @@ async def test_emulated_sensors_are_discovered_after_the_hub_birth(tmp_path: Pat
         for current in hub.states.all():
             assert "04A1B2C3" not in json.dumps(current.as_dict(), default=str)
         manager = hub.data["device_manager"]
-        assert manager.entries["mqtt_menjin_emu_th1"].profile == "mqtt_thermal_sensor"
-        assert manager.entries["mqtt_menjin_emu_cr1"].status == "confirmed"
+        assert manager.entries[f"mqtt_menjin_emu_{th}"].profile == "mqtt_thermal_sensor"
+        assert manager.entries[f"mqtt_menjin_emu_{cr}"].status == "confirmed"
 
         await thermal.stop()  # publishes offline on its availability topic
-        await wait_until(lambda: state(hub, "sensor.thermal_sensor_th1_temperature")
+        await wait_until(lambda: state(hub, f"sensor.thermal_sensor_{th}_temperature")
                          == "unavailable", "unavailable")
     finally:
         await hub.async_stop()
@@ -95,11 +102,13 @@ TASMOTA_SWITCH = {
 async def test_a_discovered_switch_waits_for_confirmation_then_works(
         tmp_path: Path, client: MqttTestClient) -> None:
     prefix = unique_prefix()
+    door = f"{prefix}_door"  # its own topics: other runs share this broker
+    switch = {**TASMOTA_SWITCH, "~": f"{door}/"}
     hub = await start_hub(tmp_path / "config", _config(prefix))
     try:
         await wait_until(lambda: hub.data["mqtt"].client.ready, "the subscriptions")
-        client.publish("tasmota_door/tele/LWT", "Online", retain=True)
-        client.publish(f"{prefix}/switch/DC4F22/RL_1/config", json.dumps(TASMOTA_SWITCH))
+        client.publish(f"{door}/tele/LWT", "Online", retain=True)
+        client.publish(f"{prefix}/switch/DC4F22/RL_1/config", json.dumps(switch))
         manager = hub.data["device_manager"]
         await wait_until(lambda: "mqtt_dc4f22" in manager.entries, "the switch entry")
         await asyncio.sleep(0.3)
@@ -110,16 +119,16 @@ async def test_a_discovered_switch_waits_for_confirmation_then_works(
         await wait_until(lambda: state(hub, "relay.door_relay_door_strike") == "unknown",
                          "the relay entity")
         await wait_until(lambda: hub.data["mqtt"].client.ready, "the relay's subscriptions")
-        client.subscribe("tasmota_door/cmnd/POWER")
+        client.subscribe(f"{door}/cmnd/POWER")
         await hub.services.async_call("relay", "turn_on",
                                       {"entity_id": "relay.door_relay_door_strike"})
-        await wait_until(lambda: ("tasmota_door/cmnd/POWER", b"ON") in client.received,
+        await wait_until(lambda: (f"{door}/cmnd/POWER", b"ON") in client.received,
                          "the command")
-        client.publish("tasmota_door/stat/POWER", "ON")
+        client.publish(f"{door}/stat/POWER", "ON")
         await wait_until(lambda: state(hub, "relay.door_relay_door_strike") == "on", "on")
 
         # A repeated config with changes updates the entity in place.
-        renamed = {**TASMOTA_SWITCH, "name": "Main door strike"}
+        renamed = {**switch, "name": "Main door strike"}
         client.publish(f"{prefix}/switch/DC4F22/RL_1/config", json.dumps(renamed))
         await wait_until(lambda: (hub.states.get("relay.door_relay_door_strike") or
                                   _none).attributes.get("friendly_name")
@@ -130,7 +139,7 @@ async def test_a_discovered_switch_waits_for_confirmation_then_works(
                          "removal")
         assert manager.entries["mqtt_dc4f22"].entities == []
     finally:
-        client.publish("tasmota_door/tele/LWT", "", retain=True)
+        client.publish(f"{door}/tele/LWT", "", retain=True)
         await hub.async_stop()
 
 
@@ -167,8 +176,8 @@ async def test_hostile_discovery_payloads_are_refused_and_the_hub_runs_on(
         await wait_until(lambda: discovery.client.ready, "the subscriptions")
         for topic, payload in HOSTILE:
             client.publish(f"{prefix}/{topic}", payload.replace(b"{prefix}", prefix.encode()))
-        client.publish(f"{prefix}/sensor/good/config",
-                       json.dumps({"stat_t": "mjgood/t", "name": "Good", "uniq_id": "good1"}))
+        client.publish(f"{prefix}/sensor/good/config", json.dumps(
+            {"stat_t": f"{prefix}_good/t", "name": "Good", "uniq_id": "good1"}))
         await wait_until(lambda: discovery.rejected == len(HOSTILE), "every refusal")
         await wait_until(lambda: hub.states.get("sensor.good"), "the good sensor")
         # Its state topic is routed to us only once the broker acknowledged it.
@@ -178,13 +187,40 @@ async def test_hostile_discovery_payloads_are_refused_and_the_hub_runs_on(
                        for t in discovery.client._subscriptions)
         assert "Ignored MQTT discovery message" in caplog.text
         # Huge state payloads are dropped, the entity keeps its last value.
-        client.publish("mjgood/t", "21.5")
+        client.publish(f"{prefix}_good/t", "21.5")
         await wait_until(lambda: state(hub, "sensor.good") == "21.5", "a value")
-        client.publish("mjgood/t", "9" * 100_000)
-        client.publish("mjgood/t", "22")
+        client.publish(f"{prefix}_good/t", "9" * 100_000)
+        client.publish(f"{prefix}_good/t", "22")
         await wait_until(lambda: state(hub, "sensor.good") == "22", "the next value")
         assert hub.is_running
     finally:
+        await hub.async_stop()
+
+
+async def test_a_late_subscriber_to_a_subscribed_topic_gets_its_retained_message(
+        tmp_path: Path, client: MqttTestClient) -> None:
+    # Two entities of one device share its availability topic; the second is often
+    # created after the retained "online" reached the first, and must not stay unavailable.
+    prefix = unique_prefix()
+    topic = f"{prefix}_dev/availability"
+    client.publish(topic, "online", retain=True)
+    hub = await start_hub(tmp_path / "config", _config(prefix))
+    try:
+        mqtt_client = hub.data["mqtt"].client
+        first: list[ReceivedMessage] = []
+        second: list[ReceivedMessage] = []
+        mqtt_client.async_subscribe(topic, first.append)
+        await wait_until(lambda: first, "the retained message")
+        mqtt_client.async_subscribe(topic, second.append)
+        await wait_until(lambda: second, "the retained message for the late subscriber")
+        await wait_until(lambda: mqtt_client.ready, "the repeated subscription")
+        client.publish(topic, "offline")
+        await wait_until(lambda: len(second) == 2, "a live message")
+        # The first subscriber saw the retained message once, then the live one.
+        assert [m.payload for m in first] == [b"online", b"offline"]
+        assert [m.payload for m in second] == [b"online", b"offline"]
+    finally:
+        client.publish(topic, "", retain=True)
         await hub.async_stop()
 
 
