@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import threading
 from typing import Any
 
@@ -47,7 +48,9 @@ class MqttEmulator:
         self.published: list[tuple[str, str]] = []
         self._connected = threading.Event()
         self._client = mqtt.Client(
-            CallbackAPIVersion.VERSION2, client_id=f"menjin-emu-{node_id}"
+            # A fresh id per run: two emulators of one node (a test beside a demo) on one
+            # broker would otherwise keep kicking each other off.
+            CallbackAPIVersion.VERSION2, client_id=f"menjin-emu-{node_id}-{secrets.token_hex(3)}"
         )
         self._client.will_set(self.availability_topic, OFFLINE, retain=True)
         self._client.on_connect = self._on_connect
