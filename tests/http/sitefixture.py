@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import aiohttp
+
 from hub.auth.models import Role
 from hub.bootstrap import async_from_config_dir
 from hub.core import Hub
@@ -123,3 +125,9 @@ async def add_class(site: Site) -> None:
                                    birth_date=date(1988, 2, 1)))
     await persons.async_add_guardian("lina", "Li Mei", "mother", ["app:lina_mum"])
     await persons.async_add_guardian("tom", "Wang Jun", "father", ["sms:+8613800000000"])
+
+
+def as_user(site: Site, username: str) -> aiohttp.ClientSession:
+    """An API client authenticated with the bearer token of one of the site's users."""
+    return aiohttp.ClientSession(
+        base_url=site.url, headers={"Authorization": f"Bearer {site.tokens[username]}"})

@@ -12,7 +12,7 @@ import pytest
 from hub.exceptions import ServiceValidationError
 from hub.notify.const import OutboxStatus
 from hub.notify.outbox import Outbox
-from tests.http.sitefixture import ADMIN_PASSWORD, Site, add_class, start_site
+from tests.http.sitefixture import ADMIN_PASSWORD, Site, add_class, as_user, start_site
 from tests.notify.helpers import wait_until
 
 NOTIFY = """
@@ -28,11 +28,6 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
     await add_class(instance)
     yield instance
     await instance.hub.async_stop()
-
-
-def as_user(site: Site, username: str) -> aiohttp.ClientSession:
-    return aiohttp.ClientSession(
-        base_url=site.url, headers={"Authorization": f"Bearer {site.tokens[username]}"})
 
 
 def bearer(site: Site, token: str) -> aiohttp.ClientSession:

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from tests.http.sitefixture import CAPTURE_NOTICE, Site, add_class, start_site
+from tests.http.sitefixture import CAPTURE_NOTICE, Site, add_class, as_user, start_site
 
 
 @pytest.fixture
@@ -20,11 +20,6 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
     await add_class(instance)
     yield instance
     await instance.hub.async_stop()
-
-
-def as_user(site: Site, username: str) -> aiohttp.ClientSession:
-    return aiohttp.ClientSession(
-        base_url=site.url, headers={"Authorization": f"Bearer {site.tokens[username]}"})
 
 
 async def grant(site: Site, person_id: str, gate: str = "main_gate", direction: str = "in",
